@@ -1,0 +1,308 @@
+//! Reading a snapshot directory: streaming parse of each file, then cross-file validation.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::marker::PhantomData;
+use std::path::Path;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
+
+use crate::error::SnapshotError;
+use crate::files::TENANT_FILE;
+use crate::model::TenantInfo;
+use crate::record::in_context;
+use crate::snapshot::{PerUser, Snapshot};
+
+/// Limits applied while reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Largest accepted size of one file, in bytes. A file over it is rejected before parsing.
+    pub max_file_bytes: u64,
+}
+
+impl ReadOptions {
+    /// The default per-file limit: 512 MiB, far above six months of sign-ins of a small tenant
+    /// but low enough that a runaway file cannot exhaust memory.
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+/// Reads and validates the snapshot in `dir` with default [`ReadOptions`].
+///
+/// Returns the whole snapshot or an error naming the file and the problem; never part of one.
+/// Files the format does not define (such as `expected.json`) are not opened.
+pub fn read(dir: &Path) -> Result<Snapshot, SnapshotError> {
+    read_with(dir, &ReadOptions::default())
+}
+
+/// Reads and validates the snapshot in `dir`; see [`read`].
+pub fn read_with(dir: &Path, options: &ReadOptions) -> Result<Snapshot, SnapshotError> {
+    let metadata = std::fs::metadata(dir).map_err(|source| SnapshotError::NotADirectory {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
+    if !metadata.is_dir() {
+        return Err(SnapshotError::NotADirectory {
+            dir: dir.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a directory"),
+        });
+    }
+    let files = Files { dir, options };
+    let tenant: TenantInfo = files
+        .parse(TENANT_FILE, TopLevel::Object, PhantomData::<TenantInfo>)?
+        .ok_or_else(|| SnapshotError::MissingTenant {
+            dir: dir.to_path_buf(),
+        })?;
+
+    let snapshot = Snapshot {
+        tenant,
+        users: files.list("users.json")?,
+        subscribed_skus: files.list("subscribedSkus.json")?,
+        sign_ins: files.list("signIns.json")?,
+        directory_audits: files.list("directoryAudits.json")?,
+        audit_records: files.list("auditRecords.json")?,
+        mailboxes: files.list("mailboxes.json")?,
+        message_rules: files.per_user("messageRules.json")?,
+        messages: files.per_user("messages.json")?,
+        authentication_methods: files.per_user("authenticationMethods.json")?,
+        service_principals: files.list("servicePrincipals.json")?,
+        applications: files.list("applications.json")?,
+        oauth2_permission_grants: files.list("oauth2PermissionGrants.json")?,
+        app_role_assignments: files.list("appRoleAssignments.json")?,
+        devices: files.list("devices.json")?,
+        mailbox_permissions: files.list("mailboxPermissions.json")?,
+        recipient_permissions: files.list("recipientPermissions.json")?,
+        inbound_connectors: files.list("inboundConnectors.json")?,
+        transport_rules: files.list("transportRules.json")?,
+        conditional_access_policies: files.list("conditionalAccessPolicies.json")?,
+    };
+    crate::validate::validate(&snapshot)?;
+    Ok(snapshot)
+}
+
+/// The JSON type a file's top-level value must have.
+#[derive(Clone, Copy)]
+enum TopLevel {
+    Object,
+    Array,
+}
+
+impl TopLevel {
+    fn name(self) -> &'static str {
+        match self {
+            TopLevel::Object => "an object",
+            TopLevel::Array => "an array",
+        }
+    }
+
+    fn opening_byte(self) -> u8 {
+        match self {
+            TopLevel::Object => b'{',
+            TopLevel::Array => b'[',
+        }
+    }
+}
+
+struct Files<'a> {
+    dir: &'a Path,
+    options: &'a ReadOptions,
+}
+
+impl Files<'_> {
+    fn list<T: DeserializeOwned>(&self, file: &str) -> Result<Vec<T>, SnapshotError> {
+        Ok(self
+            .parse(file, TopLevel::Array, Records(PhantomData))?
+            .unwrap_or_default())
+    }
+
+    fn per_user<T: DeserializeOwned>(&self, file: &str) -> Result<PerUser<T>, SnapshotError> {
+        Ok(self
+            .parse(file, TopLevel::Object, PerUserRecords(PhantomData))?
+            .unwrap_or_default())
+    }
+
+    /// Parses `file` with `seed` in one streaming pass; `Ok(None)` when the file does not exist.
+    fn parse<S, V>(
+        &self,
+        file: &str,
+        top_level: TopLevel,
+        seed: S,
+    ) -> Result<Option<V>, SnapshotError>
+    where
+        S: for<'de> DeserializeSeed<'de, Value = V>,
+    {
+        let path = self.dir.join(file);
+        let io_error = |action, source| SnapshotError::Io {
+            file: file.to_owned(),
+            action,
+            source,
+        };
+        let handle = match File::open(&path) {
+            Ok(handle) => handle,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(io_error("opening", error)),
+        };
+        let size = handle
+            .metadata()
+            .map_err(|e| io_error("reading metadata", e))?
+            .len();
+        let limit = self.options.max_file_bytes;
+        if size > limit {
+            return Err(SnapshotError::TooLarge {
+                file: file.to_owned(),
+                size,
+                limit,
+            });
+        }
+        // `take` also bounds a file that grows after the size check.
+        let mut reader = BufReader::with_capacity(256 * 1024, handle.take(limit.saturating_add(1)));
+        let first = skip_bom_and_whitespace(&mut reader).map_err(|e| io_error("reading", e))?;
+        if let Some(found) = first.and_then(|byte| wrong_top_level(byte, top_level)) {
+            return Err(SnapshotError::WrongTopLevelType {
+                file: file.to_owned(),
+                expected: top_level.name(),
+                found,
+            });
+        }
+        let mut deserializer = serde_json::Deserializer::from_reader(reader);
+        let value = seed
+            .deserialize(&mut deserializer)
+            .and_then(|value| deserializer.end().map(|()| value))
+            .map_err(|error| json_error(file, error))?;
+        Ok(Some(value))
+    }
+}
+
+/// Consumes a UTF-8 byte order mark (PowerShell writes one) and leading JSON whitespace, and
+/// returns the first byte of the value without consuming it.
+fn skip_bom_and_whitespace(reader: &mut impl BufRead) -> std::io::Result<Option<u8>> {
+    let buffer = reader.fill_buf()?;
+    if buffer.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        reader.consume(3);
+    }
+    loop {
+        let buffer = reader.fill_buf()?;
+        let Some(&byte) = buffer.first() else {
+            return Ok(None);
+        };
+        if matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+            reader.consume(1);
+        } else {
+            return Ok(Some(byte));
+        }
+    }
+}
+
+/// The JSON type that `first_byte` starts, when it is a valid start but not `expected`. Invalid
+/// starts are left to the parser, which reports them as bad JSON with a position.
+fn wrong_top_level(first_byte: u8, expected: TopLevel) -> Option<&'static str> {
+    if first_byte == expected.opening_byte() {
+        return None;
+    }
+    match first_byte {
+        b'{' => Some("an object"),
+        b'[' => Some("an array"),
+        b'"' => Some("a string"),
+        b't' | b'f' => Some("a boolean"),
+        b'n' => Some("null"),
+        b'-' | b'0'..=b'9' => Some("a number"),
+        _ => None,
+    }
+}
+
+fn json_error(file: &str, error: serde_json::Error) -> SnapshotError {
+    use serde_json::error::Category;
+    match error.classify() {
+        Category::Syntax | Category::Eof => SnapshotError::BadJson {
+            file: file.to_owned(),
+            line: error.line(),
+            column: error.column(),
+            message: strip_position(&error.to_string()),
+        },
+        Category::Io => SnapshotError::Io {
+            file: file.to_owned(),
+            action: "reading",
+            source: std::io::Error::other(error.to_string()),
+        },
+        Category::Data => SnapshotError::InvalidRecord {
+            file: file.to_owned(),
+            message: error.to_string(),
+        },
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Deserializes a JSON array of records, naming the index of a record that fails.
+struct Records<T>(PhantomData<T>);
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Records<T> {
+    type Value = Vec<T>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for Records<T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of records")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        loop {
+            let index = records.len();
+            match seq.next_element::<T>() {
+                Ok(Some(record)) => records.push(record),
+                Ok(None) => return Ok(records),
+                Err(error) => return Err(in_context(format_args!("record {index}"), error)),
+            }
+        }
+    }
+}
+
+/// Deserializes `{userId: [record]}`, naming the user and index of a record that fails.
+struct PerUserRecords<T>(PhantomData<T>);
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PerUserRecords<T> {
+    type Value = PerUser<T>;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<PerUser<T>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for PerUserRecords<T> {
+    type Value = PerUser<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of user id to array of records")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PerUser<T>, A::Error> {
+        let mut per_user = PerUser::new();
+        while let Some(user_id) = map.next_key::<String>()? {
+            let records = map
+                .next_value_seed(Records::<T>(PhantomData))
+                .map_err(|error| in_context(format_args!("user {user_id}"), error))?;
+            if per_user.contains_key(&user_id) {
+                return Err(A::Error::custom(format!("user {user_id} appears twice")));
+            }
+            per_user.insert(user_id, records);
+        }
+        Ok(per_user)
+    }
+}

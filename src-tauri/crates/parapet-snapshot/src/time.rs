@@ -1,0 +1,78 @@
+//! Snapshot times: ISO 8601 UTC in, Microsoft-style RFC 3339 out.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
+
+/// Parses an ISO 8601 time. Accepts an RFC 3339 offset (`Z`, `+00:00`, any offset, converted to
+/// UTC) and, as the Management Activity API writes `CreationTime`, no offset at all (taken as UTC).
+/// Fractional seconds of any length are accepted.
+pub fn parse(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Some(time.with_timezone(&Utc));
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|naive| naive.and_utc())
+}
+
+/// Formats a time as `2026-05-01T08:15:30.1234567Z`: `Z`, and the fraction without trailing zeros
+/// (none when it is zero), which is how Graph writes times. The instant always survives a
+/// round trip; the text does only when it was already in this form.
+pub struct Display(pub DateTime<Utc>);
+
+impl fmt::Display for Display {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S"))?;
+        // A leap second carries nanos >= 1e9; `%S` already printed 60 for it.
+        let nanos = self.0.nanosecond() % 1_000_000_000;
+        if nanos != 0 {
+            let digits = format!("{nanos:09}");
+            write!(f, ".{}", digits.trim_end_matches('0'))?;
+        }
+        f.write_str("Z")
+    }
+}
+
+/// Formats a time like [`Display`] does.
+pub fn format(time: DateTime<Utc>) -> String {
+    Display(time).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_formats_microsoft_times() {
+        let cases = [
+            ("2026-05-01T08:15:30Z", "2026-05-01T08:15:30Z"),
+            (
+                "2026-11-20T00:11:03.4746558Z",
+                "2026-11-20T00:11:03.4746558Z",
+            ),
+            ("2026-11-20T00:11:03.470Z", "2026-11-20T00:11:03.47Z"),
+            ("2026-11-20T00:11:03+00:00", "2026-11-20T00:11:03Z"),
+            ("2026-11-20T02:11:03+02:00", "2026-11-20T00:11:03Z"),
+            ("2015-06-29T20:03:19", "2015-06-29T20:03:19Z"),
+            ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"),
+        ];
+        for (input, expected) in cases {
+            let parsed = parse(input).unwrap_or_else(|| panic!("{input} should parse"));
+            assert_eq!(format(parsed), expected, "input {input}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_times() {
+        for input in [
+            "",
+            "yesterday",
+            "2026-13-01T00:00:00Z",
+            "2026-05-01",
+            "String (timestamp)",
+        ] {
+            assert!(parse(input).is_none(), "{input} should not parse");
+        }
+    }
+}
