@@ -65,7 +65,8 @@ fn for_each_row(
     for (index, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| format!("{} line {}: {e}", path.display(), index + 1))?;
         let fields: Vec<&str> = line.split('\t').collect();
-        each(index + 1, &fields).map_err(|e| format!("{} line {}: {e}", path.display(), index + 1))?;
+        each(index + 1, &fields)
+            .map_err(|e| format!("{} line {}: {e}", path.display(), index + 1))?;
     }
     Ok(())
 }
@@ -74,7 +75,9 @@ fn names(path: &Path, out: &mut Vec<u8>) -> Result<u32, String> {
     let mut count = 0u32;
     let mut previous: Option<u32> = None;
     for_each_row(path, |_, fields| {
-        let [asn, name] = fields else { return Err("expected asn<TAB>name".into()) };
+        let [asn, name] = fields else {
+            return Err("expected asn<TAB>name".into());
+        };
         let asn: u32 = asn.parse().map_err(|e| format!("bad ASN {asn:?}: {e}"))?;
         if previous.is_some_and(|p| p >= asn) {
             return Err(format!("ASN {asn} out of order"));
@@ -92,7 +95,9 @@ fn names(path: &Path, out: &mut Vec<u8>) -> Result<u32, String> {
 }
 
 fn asn_value(field: &str, out: &mut Vec<u8>) -> Result<(), String> {
-    let asn: u32 = field.parse().map_err(|e| format!("bad ASN {field:?}: {e}"))?;
+    let asn: u32 = field
+        .parse()
+        .map_err(|e| format!("bad ASN {field:?}: {e}"))?;
     out.extend_from_slice(&asn.to_le_bytes());
     Ok(())
 }
@@ -112,9 +117,18 @@ fn v4_table(path: &Path, out: &mut Vec<u8>, value: ValueWriter) -> Result<u32, S
     let mut count = 0u32;
     let mut previous_end: Option<u32> = None;
     for_each_row(path, |_, fields| {
-        let [start, end, v] = fields else { return Err("expected start<TAB>end<TAB>value".into()) };
-        let start = u32::from(start.parse::<Ipv4Addr>().map_err(|e| format!("{start:?}: {e}"))?);
-        let end = u32::from(end.parse::<Ipv4Addr>().map_err(|e| format!("{end:?}: {e}"))?);
+        let [start, end, v] = fields else {
+            return Err("expected start<TAB>end<TAB>value".into());
+        };
+        let start = u32::from(
+            start
+                .parse::<Ipv4Addr>()
+                .map_err(|e| format!("{start:?}: {e}"))?,
+        );
+        let end = u32::from(
+            end.parse::<Ipv4Addr>()
+                .map_err(|e| format!("{end:?}: {e}"))?,
+        );
         if end < start || previous_end.is_some_and(|p| p >= start) {
             return Err("ranges not sorted and disjoint".into());
         }
@@ -132,9 +146,18 @@ fn v6_table(path: &Path, out: &mut Vec<u8>, value: ValueWriter) -> Result<u32, S
     let mut count = 0u32;
     let mut previous_end: Option<u128> = None;
     for_each_row(path, |_, fields| {
-        let [start, end, v] = fields else { return Err("expected start<TAB>end<TAB>value".into()) };
-        let start = u128::from(start.parse::<Ipv6Addr>().map_err(|e| format!("{start:?}: {e}"))?);
-        let end = u128::from(end.parse::<Ipv6Addr>().map_err(|e| format!("{end:?}: {e}"))?);
+        let [start, end, v] = fields else {
+            return Err("expected start<TAB>end<TAB>value".into());
+        };
+        let start = u128::from(
+            start
+                .parse::<Ipv6Addr>()
+                .map_err(|e| format!("{start:?}: {e}"))?,
+        );
+        let end = u128::from(
+            end.parse::<Ipv6Addr>()
+                .map_err(|e| format!("{end:?}: {e}"))?,
+        );
         if end < start || previous_end.is_some_and(|p| p >= start) {
             return Err("ranges not sorted and disjoint".into());
         }

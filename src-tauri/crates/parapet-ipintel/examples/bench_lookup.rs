@@ -11,7 +11,10 @@ use std::time::Instant;
 use parapet_ipintel::{IpIntel, NetworkClass};
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2_000_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(2_000_000);
 
     let started = Instant::now();
     let intel = match IpIntel::try_embedded() {
@@ -21,7 +24,10 @@ fn main() {
             std::process::exit(1);
         }
     };
-    println!("index built in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "index built in {:.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
 
     // xorshift: deterministic and dependency-free; every 4th address is IPv6 inside 2000::/3.
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
@@ -59,8 +65,15 @@ fn main() {
     let started = Instant::now();
     let mut anonymising = 0usize;
     for i in 0..n {
-        anonymising += usize::from(intel.classify_asn(black_box((i % 400_000) as u32)).is_anonymising_infrastructure());
+        anonymising += usize::from(
+            intel
+                .classify_asn(black_box((i % 400_000) as u32))
+                .is_anonymising_infrastructure(),
+        );
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("{n} classify_asn calls: {:.2} M/s; {anonymising} anonymising", n as f64 / secs / 1e6);
+    println!(
+        "{n} classify_asn calls: {:.2} M/s; {anonymising} anonymising",
+        n as f64 / secs / 1e6
+    );
 }

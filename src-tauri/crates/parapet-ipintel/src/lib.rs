@@ -49,7 +49,12 @@ pub struct NetworkInfo {
 
 impl NetworkInfo {
     fn unknown() -> Self {
-        Self { asn: None, organisation: None, country: None, class: NetworkClass::Unknown }
+        Self {
+            asn: None,
+            organisation: None,
+            country: None,
+            class: NetworkClass::Unknown,
+        }
     }
 }
 
@@ -84,7 +89,10 @@ impl IpIntel {
 
     /// Like [`IpIntel::embedded`], but says why the data could not be loaded.
     pub fn try_embedded() -> Result<&'static IpIntel, IpIntelError> {
-        EMBEDDED.get_or_init(|| Self::build(BLOB)).as_ref().map_err(Clone::clone)
+        EMBEDDED
+            .get_or_init(|| Self::build(BLOB))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     fn build(blob: &[u8]) -> Result<IpIntel, IpIntelError> {
@@ -101,7 +109,12 @@ impl IpIntel {
                     .unwrap_or(NetworkClass::Isp)
             })
             .collect();
-        Ok(IpIntel { tables, name_classes, curated, ranges })
+        Ok(IpIntel {
+            tables,
+            name_classes,
+            curated,
+            ranges,
+        })
     }
 
     /// Everything known about `ip`. Unknown, private and special-purpose addresses give class
@@ -114,11 +127,21 @@ impl IpIntel {
         let (asn, country, key, v6) = match ip {
             IpAddr::V4(a) => {
                 let key = u32::from(a);
-                (self.tables.asn_v4.get(key), self.tables.country_v4.get(key), u128::from(key), false)
+                (
+                    self.tables.asn_v4.get(key),
+                    self.tables.country_v4.get(key),
+                    u128::from(key),
+                    false,
+                )
             }
             IpAddr::V6(a) => {
                 let key = u128::from(a);
-                (self.tables.asn_v6.get(key), self.tables.country_v6.get(key), key, true)
+                (
+                    self.tables.asn_v6.get(key),
+                    self.tables.country_v6.get(key),
+                    key,
+                    true,
+                )
             }
         };
         let override_class = self
@@ -151,7 +174,10 @@ impl IpIntel {
 
     /// The registered organisation name of an ASN, when known.
     pub fn organisation(&self, asn: u32) -> Option<&str> {
-        self.tables.names.index_of(asn).map(|i| self.tables.names.name(i))
+        self.tables
+            .names
+            .index_of(asn)
+            .map(|i| self.tables.names.name(i))
     }
 
     /// Row counts of the loaded tables (ASN names, IPv4 ASN, IPv6 ASN, IPv4 country,

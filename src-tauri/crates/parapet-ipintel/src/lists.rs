@@ -53,7 +53,10 @@ pub(crate) fn parse_asn_classes(
     for (line, fields) in data_lines(text) {
         let err = |reason: String| IpIntelError::List { file, line, reason };
         let [asn, class, name, note] = fields.as_slice() else {
-            return Err(err(format!("expected 4 TAB-separated fields, found {}", fields.len())));
+            return Err(err(format!(
+                "expected 4 TAB-separated fields, found {}",
+                fields.len()
+            )));
         };
         let asn: u32 = asn.parse().map_err(|_| err(format!("bad ASN {asn:?}")))?;
         if out.iter().any(|c| c.asn == asn) {
@@ -70,16 +73,28 @@ pub(crate) fn parse_asn_classes(
     Ok(out)
 }
 
-pub(crate) fn parse_ranges(file: &'static str, text: &str) -> Result<Vec<CuratedRange>, IpIntelError> {
+pub(crate) fn parse_ranges(
+    file: &'static str,
+    text: &str,
+) -> Result<Vec<CuratedRange>, IpIntelError> {
     let mut out = Vec::new();
     for (line, fields) in data_lines(text) {
         let err = |reason: String| IpIntelError::List { file, line, reason };
         let [cidr, class, _note] = fields.as_slice() else {
-            return Err(err(format!("expected 3 TAB-separated fields, found {}", fields.len())));
+            return Err(err(format!(
+                "expected 3 TAB-separated fields, found {}",
+                fields.len()
+            )));
         };
-        let (addr, prefix) = cidr.split_once('/').ok_or_else(|| err(format!("{cidr:?} is not a CIDR")))?;
-        let addr: IpAddr = addr.parse().map_err(|_| err(format!("bad address in {cidr:?}")))?;
-        let prefix: u32 = prefix.parse().map_err(|_| err(format!("bad prefix in {cidr:?}")))?;
+        let (addr, prefix) = cidr
+            .split_once('/')
+            .ok_or_else(|| err(format!("{cidr:?} is not a CIDR")))?;
+        let addr: IpAddr = addr
+            .parse()
+            .map_err(|_| err(format!("bad address in {cidr:?}")))?;
+        let prefix: u32 = prefix
+            .parse()
+            .map_err(|_| err(format!("bad prefix in {cidr:?}")))?;
         let (v6, bits, base) = match addr {
             IpAddr::V4(a) => (false, 32, u128::from(u32::from(a))),
             IpAddr::V6(a) => (true, 128, u128::from(a)),
@@ -88,11 +103,20 @@ pub(crate) fn parse_ranges(file: &'static str, text: &str) -> Result<Vec<Curated
             return Err(err(format!("prefix too long in {cidr:?}")));
         }
         let host_bits = bits - prefix;
-        let host_mask = if host_bits == 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
+        let host_mask = if host_bits == 128 {
+            u128::MAX
+        } else {
+            (1u128 << host_bits) - 1
+        };
         if base & host_mask != 0 {
             return Err(err(format!("{cidr:?} has host bits set")));
         }
-        out.push(CuratedRange { v6, start: base, end: base | host_mask, class: class_field(file, line, class)? });
+        out.push(CuratedRange {
+            v6,
+            start: base,
+            end: base | host_mask,
+            class: class_field(file, line, class)?,
+        });
     }
     Ok(out)
 }
@@ -104,7 +128,9 @@ mod tests {
     #[test]
     fn embedded_lists_parse() {
         let asns = parse_asn_classes(ASN_CLASSES_FILE, ASN_CLASSES).unwrap();
-        assert!(asns.iter().any(|c| c.asn == 8075 && c.class == NetworkClass::Microsoft));
+        assert!(asns
+            .iter()
+            .any(|c| c.asn == 8075 && c.class == NetworkClass::Microsoft));
         let ranges = parse_ranges(RANGES_FILE, RANGES).unwrap();
         assert!(!ranges.is_empty());
     }
@@ -131,9 +157,17 @@ mod tests {
     #[test]
     fn ranges_parse_both_families_and_reject_bad_cidrs() {
         let ok = parse_ranges("r", "10.1.0.0/16\tvpn\tn\n2001:db8::/32\thosting\tn\n").unwrap();
-        assert_eq!((ok[0].v6, ok[0].start, ok[0].end), (false, 0x0a01_0000, 0x0a01_ffff));
+        assert_eq!(
+            (ok[0].v6, ok[0].start, ok[0].end),
+            (false, 0x0a01_0000, 0x0a01_ffff)
+        );
         assert_eq!(ok[1].end - ok[1].start, (1u128 << 96) - 1);
-        for bad in ["10.1.0.1/16\tvpn\tn", "10.1.0.0/33\tvpn\tn", "10.1.0.0\tvpn\tn", "x/8\tvpn\tn"] {
+        for bad in [
+            "10.1.0.1/16\tvpn\tn",
+            "10.1.0.0/33\tvpn\tn",
+            "10.1.0.0\tvpn\tn",
+            "x/8\tvpn\tn",
+        ] {
             assert!(parse_ranges("r", bad).is_err(), "{bad}");
         }
     }

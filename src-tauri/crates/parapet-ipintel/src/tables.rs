@@ -26,7 +26,13 @@ impl<K: Copy + Ord, V: Copy> RangeTable<K, V> {
         self.starts.len()
     }
 
-    fn push(&mut self, start: K, end: K, value: V, section: &'static str) -> Result<(), IpIntelError> {
+    fn push(
+        &mut self,
+        start: K,
+        end: K,
+        value: V,
+        section: &'static str,
+    ) -> Result<(), IpIntelError> {
         if end < start || self.ends.last().is_some_and(|&previous| previous >= start) {
             return Err(IpIntelError::Unsorted { section });
         }
@@ -52,7 +58,10 @@ impl NameTable {
 
     pub(crate) fn name(&self, index: usize) -> &str {
         let start = self.offsets[index] as usize;
-        let end = self.offsets.get(index + 1).map_or(self.text.len(), |&o| o as usize);
+        let end = self
+            .offsets
+            .get(index + 1)
+            .map_or(self.text.len(), |&o| o as usize);
         &self.text[start..end]
     }
 
@@ -78,7 +87,10 @@ impl Tables {
         ZlibDecoder::new(compressed)
             .read_to_end(&mut blob)
             .map_err(|e| IpIntelError::Inflate(e.to_string()))?;
-        let mut cursor = Cursor { bytes: &blob, section: "header" };
+        let mut cursor = Cursor {
+            bytes: &blob,
+            section: "header",
+        };
         if cursor.take(8)? != b"PIPINTL1" {
             return Err(IpIntelError::BadMagic);
         }
@@ -93,13 +105,23 @@ impl Tables {
         for _ in 0..counts[0] {
             let asn = cursor.u32()?;
             let len = usize::from(u16::from_le_bytes(cursor.array()?));
-            let name = std::str::from_utf8(cursor.take(len)?)
-                .map_err(|_| IpIntelError::Truncated { section: "ASN names" })?;
-            if tables.names.asns.last().is_some_and(|&previous| previous >= asn) {
-                return Err(IpIntelError::Unsorted { section: "ASN names" });
+            let name =
+                std::str::from_utf8(cursor.take(len)?).map_err(|_| IpIntelError::Truncated {
+                    section: "ASN names",
+                })?;
+            if tables
+                .names
+                .asns
+                .last()
+                .is_some_and(|&previous| previous >= asn)
+            {
+                return Err(IpIntelError::Unsorted {
+                    section: "ASN names",
+                });
             }
-            let offset = u32::try_from(text.len())
-                .map_err(|_| IpIntelError::Truncated { section: "ASN names" })?;
+            let offset = u32::try_from(text.len()).map_err(|_| IpIntelError::Truncated {
+                section: "ASN names",
+            })?;
             tables.names.asns.push(asn);
             tables.names.offsets.push(offset);
             text.push_str(name);
@@ -138,7 +160,9 @@ struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     fn take(&mut self, len: usize) -> Result<&'a [u8], IpIntelError> {
         if self.bytes.len() < len {
-            return Err(IpIntelError::Truncated { section: self.section });
+            return Err(IpIntelError::Truncated {
+                section: self.section,
+            });
         }
         let (head, rest) = self.bytes.split_at(len);
         self.bytes = rest;
@@ -169,7 +193,14 @@ mod tests {
         let mut table = RangeTable::<u32, u8>::default();
         table.push(10, 19, 1, "t").unwrap();
         table.push(30, 30, 2, "t").unwrap();
-        let cases = [(9, None), (10, Some(1)), (19, Some(1)), (20, None), (30, Some(2)), (31, None)];
+        let cases = [
+            (9, None),
+            (10, Some(1)),
+            (19, Some(1)),
+            (20, None),
+            (30, Some(2)),
+            (31, None),
+        ];
         for (key, want) in cases {
             assert_eq!(table.get(key), want, "key {key}");
         }
@@ -179,25 +210,36 @@ mod tests {
     fn range_table_rejects_overlap() {
         let mut table = RangeTable::<u32, u8>::default();
         table.push(10, 19, 1, "t").unwrap();
-        assert_eq!(table.push(19, 25, 1, "t"), Err(IpIntelError::Unsorted { section: "t" }));
+        assert_eq!(
+            table.push(19, 25, 1, "t"),
+            Err(IpIntelError::Unsorted { section: "t" })
+        );
     }
 
     #[test]
     fn decode_rejects_garbage_and_truncation() {
-        assert!(matches!(Tables::decode(b"not zlib"), Err(IpIntelError::Inflate(_))));
+        assert!(matches!(
+            Tables::decode(b"not zlib"),
+            Err(IpIntelError::Inflate(_))
+        ));
         let compress = |bytes: &[u8]| {
             use std::io::Write;
             let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
             e.write_all(bytes).unwrap();
             e.finish().unwrap()
         };
-        assert_eq!(Tables::decode(&compress(b"XXXXXXXX")).unwrap_err(), IpIntelError::BadMagic);
+        assert_eq!(
+            Tables::decode(&compress(b"XXXXXXXX")).unwrap_err(),
+            IpIntelError::BadMagic
+        );
         let mut blob = b"PIPINTL1".to_vec();
         blob.extend_from_slice(&[0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         blob.extend_from_slice(&[1, 0, 0, 0]);
         assert_eq!(
             Tables::decode(&compress(&blob)).unwrap_err(),
-            IpIntelError::Truncated { section: "IPv4 ASN" }
+            IpIntelError::Truncated {
+                section: "IPv4 ASN"
+            }
         );
     }
 }

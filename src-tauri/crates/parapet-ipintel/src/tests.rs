@@ -14,7 +14,10 @@ fn embedded_tables_are_populated() {
     let [names, v4, v6, cc4, cc6] = intel().table_sizes();
     // Sizes of the pinned 2.3.2026061719 extract (ASNs with a name over v4 and v6); a
     // regeneration must update these on purpose.
-    assert_eq!((names, v4, v6, cc4, cc6), (91_065, 411_961, 103_197, 334_306, 216_288));
+    assert_eq!(
+        (names, v4, v6, cc4, cc6),
+        (91_065, 411_961, 103_197, 334_306, 216_288)
+    );
 }
 
 /// Every curated ASN must exist in the vendored data under the expected organisation, so a
@@ -24,10 +27,15 @@ fn curated_asns_match_registered_organisation() {
     let intel = intel();
     let mut problems = Vec::new();
     for c in &intel.curated {
-        let Some(fragment) = &c.name_contains else { continue };
+        let Some(fragment) = &c.name_contains else {
+            continue;
+        };
         match intel.organisation(c.asn) {
             Some(org) if org.to_lowercase().contains(&fragment.to_lowercase()) => {}
-            other => problems.push(format!("AS{} ({}) is registered as {other:?}", c.asn, c.note)),
+            other => problems.push(format!(
+                "AS{} ({}) is registered as {other:?}",
+                c.asn, c.note
+            )),
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
@@ -40,23 +48,23 @@ fn known_asns_classify() {
         (8068, Microsoft),
         (8069, Microsoft),
         (12076, Microsoft),
-        (30031, MailGateway),  // Mimecast
-        (13916, MailGateway),  // Proofpoint
-        (15324, MailGateway),  // Barracuda
-        (14618, Hosting),      // Amazon
-        (14061, Hosting),      // DigitalOcean
-        (24940, Hosting),      // Hetzner
-        (49453, Hosting),      // Global Layer
-        (9009, Vpn),           // M247
-        (39351, Vpn),          // Mullvad
-        (60729, Tor),          // Stiftung Erneuerbare Freiheit
-        (7922, IspResidential), // Comcast
-        (701, IspResidential), // Verizon Fios
-        (22773, IspResidential), // Cox
-        (20057, IspMobile),    // AT&T Mobility
-        (21928, IspMobile),    // T-Mobile
-        (3356, IspBusiness),   // Lumen
-        (4713, Isp),           // NTT OCN: known, kind not stated
+        (30031, MailGateway),     // Mimecast
+        (13916, MailGateway),     // Proofpoint
+        (15324, MailGateway),     // Barracuda
+        (14618, Hosting),         // Amazon
+        (14061, Hosting),         // DigitalOcean
+        (24940, Hosting),         // Hetzner
+        (49453, Hosting),         // Global Layer
+        (9009, Vpn),              // M247
+        (39351, Vpn),             // Mullvad
+        (60729, Tor),             // Stiftung Erneuerbare Freiheit
+        (7922, IspResidential),   // Comcast
+        (701, IspResidential),    // Verizon Fios
+        (22773, IspResidential),  // Cox
+        (20057, IspMobile),       // AT&T Mobility
+        (21928, IspMobile),       // T-Mobile
+        (3356, IspBusiness),      // Lumen
+        (4713, Isp),              // NTT OCN: known, kind not stated
         (4_199_999_999, Unknown), // private-use ASN, not in data
     ];
     for (asn, want) in cases {
@@ -111,14 +119,26 @@ fn range_override_beats_asn_class() {
 
 #[test]
 fn private_and_special_addresses_are_unknown_without_asn() {
-    for addr in ["10.1.2.3", "192.168.0.10", "127.0.0.1", "169.254.3.4", "100.64.1.1", "::1", "fe80::1", "fd00::5"] {
+    for addr in [
+        "10.1.2.3",
+        "192.168.0.10",
+        "127.0.0.1",
+        "169.254.3.4",
+        "100.64.1.1",
+        "::1",
+        "fe80::1",
+        "fd00::5",
+    ] {
         assert_eq!(intel().lookup(ip(addr)), NetworkInfo::unknown(), "{addr}");
     }
 }
 
 #[test]
 fn v4_mapped_v6_equals_v4() {
-    assert_eq!(intel().lookup(ip("::ffff:20.190.128.1")), intel().lookup(ip("20.190.128.1")));
+    assert_eq!(
+        intel().lookup(ip("::ffff:20.190.128.1")),
+        intel().lookup(ip("20.190.128.1"))
+    );
 }
 
 #[test]
@@ -151,8 +171,22 @@ fn organisation_name_heuristics_are_narrow() {
 
 #[test]
 fn anonymising_and_labels() {
-    let all = [Hosting, Vpn, Tor, Microsoft, MailGateway, IspResidential, IspMobile, IspBusiness, Isp, Unknown];
-    let anonymising: Vec<_> = all.iter().filter(|c| c.is_anonymising_infrastructure()).collect();
+    let all = [
+        Hosting,
+        Vpn,
+        Tor,
+        Microsoft,
+        MailGateway,
+        IspResidential,
+        IspMobile,
+        IspBusiness,
+        Isp,
+        Unknown,
+    ];
+    let anonymising: Vec<_> = all
+        .iter()
+        .filter(|c| c.is_anonymising_infrastructure())
+        .collect();
     assert_eq!(anonymising, [&Hosting, &Vpn, &Tor]);
     let mut labels: Vec<_> = all.iter().map(|c| c.label()).collect();
     labels.sort_unstable();
@@ -162,5 +196,8 @@ fn anonymising_and_labels() {
 
 #[test]
 fn corrupt_blob_is_reported() {
-    assert!(matches!(IpIntel::build(b"junk"), Err(IpIntelError::Inflate(_))));
+    assert!(matches!(
+        IpIntel::build(b"junk"),
+        Err(IpIntelError::Inflate(_))
+    ));
 }
