@@ -11,7 +11,8 @@ beside this script:
   country-ipv4.tsv.gz  start<TAB>end<TAB>cc           (ISO 3166-1 alpha-2)
   country-ipv6.tsv.gz  start<TAB>end<TAB>cc
 
-and copies the upstream licence notices into licenses/. Output is byte-for-byte reproducible
+and copies the upstream licence notices, plus the full CC BY 4.0 text (from npm
+spdx-license-list), into licenses/. Output is byte-for-byte reproducible
 (gzip mtime 0), so `git diff --stat` after a rerun shows whether the data changed.
 
 Usage: python3 extract.py [--from-dir DIR_WITH_TGZ_FILES] [--skip-checksum]
@@ -24,8 +25,8 @@ import hashlib
 import heapq
 import io
 import ipaddress
+import json
 import os
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -45,6 +46,12 @@ PACKAGES = {
         "@ip-location-db/geo-whois-asn-country",
         "2.3.2026061719",
         "2a3e609015884c93c2d398e777ce1d2d34cab026054c43559bff32b25669f606",
+    ),
+    # Only for the full CC BY 4.0 legal text (the data packages ship short notices only).
+    "spdx": (
+        "spdx-license-list",
+        "6.12.0",
+        "54cc8d13086187333ca1457c8edaa06d9a412144f076aa7f7c1b59c4f3b0a1ef",
     ),
 }
 
@@ -128,7 +135,7 @@ def ranges(reader, value_col):
             out[-1] = (out[-1][0], seg_end, value)
         else:
             out.append((b, seg_end, value))
-    print(f"  {len(rows):,} rows in, {len(out):,} out, {overlaps:,} overlapped segments resolved")
+    print(f"  {len(rows):,} rows in, {len(out):,} out, {overlaps:,} segments covered by more than one row (smallest won)")
     return out
 
 
@@ -177,6 +184,10 @@ def main():
             for lic in LICENSE_FILES["country"]:
                 with open(os.path.join(lic_dir, "country-" + lic), "w", encoding="utf-8") as out:
                     out.write(member(tar, lic).read())
+        with tarfile.open(paths["spdx"]) as tar:
+            text = json.loads(member(tar, "licenses/CC-BY-4.0.json").read())["licenseText"]
+            with open(os.path.join(lic_dir, "CC-BY-4.0.txt"), "w", encoding="utf-8") as out:
+                out.write(text.rstrip("\n") + "\n")
 
 
 if __name__ == "__main__":
