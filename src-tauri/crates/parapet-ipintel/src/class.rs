@@ -67,7 +67,9 @@ impl NetworkClass {
     ///
     /// Only for ASNs absent from the curated list. Deliberately narrow: a word must state the
     /// network's business outright ("hosting", "mobile"); vaguer words such as "cloud",
-    /// "wireless" or "net" are ignored, because a false "hosting" is a false alarm.
+    /// "wireless" or "net" are ignored, because a false "hosting" is a false alarm. "VPN" is not
+    /// used either: some access ISPs carry it in their names (e.g. AS27683, AS263097), so VPN
+    /// services are curated by hand.
     pub(crate) fn from_organisation_name(name: &str) -> Option<Self> {
         let lower = name.to_ascii_lowercase();
         let words: Vec<&str> = lower
@@ -76,9 +78,6 @@ impl NetworkClass {
             .collect();
         let has = |w: &str| words.contains(&w);
         let starts = |p: &str| words.iter().any(|w| w.starts_with(p));
-        if has("vpn") {
-            return Some(Self::Vpn);
-        }
         if starts("hosting")
             || has("hoster")
             || has("datacenter")

@@ -47,6 +47,7 @@ fn is_special_v6(a: Ipv6Addr) -> bool {
         || (first & 0xfe00) == 0xfc00 // fc00::/7 unique local
         || (first & 0xffc0) == 0xfe80 // fe80::/10 link-local
         || (first == 0x2001 && a.segments()[1] == 0x0db8) // 2001:db8::/32 documentation
+        || (first == 0x3fff && a.segments()[1] >> 12 == 0) // 3fff::/20 documentation (RFC 9637)
         || first == 0x0064 && a.segments()[1] == 0xff9b && a.segments()[2] == 1 // 64:ff9b:1::/48 local NAT64
 }
 

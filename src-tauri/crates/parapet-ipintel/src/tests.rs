@@ -88,6 +88,8 @@ fn known_ips_resolve() {
         ("73.42.104.24", 7922, "US", IspResidential),
         ("166.201.160.212", 20057, "US", IspMobile),
         ("2001:4860:4860::8888", 15169, "US", Hosting),
+        ("2601:1c0::1", 7922, "US", IspResidential),
+        ("2607:fb90::1", 21928, "US", IspMobile),
     ];
     let mut failures = Vec::new();
     for &(addr, asn, cc, class) in cases {
@@ -143,9 +145,19 @@ fn v4_mapped_v6_equals_v4() {
 
 #[test]
 fn unannounced_public_space_is_unknown() {
-    // 2c0f:ffff::/32 sits at the very end of AFRINIC's block; checked to have no row.
-    let info = intel().lookup(ip("3fff:ffff::1"));
-    assert_eq!((info.asn, info.class), (None, Unknown), "{info:?}");
+    // 102.192.0.0-102.202.43.255: public space with no row in either table of the pinned data.
+    assert_eq!(intel().lookup(ip("102.195.0.1")), NetworkInfo::unknown());
+    // 1.0.1.0/24 has a registry country but no announced ASN: country only, class Unknown.
+    let info = intel().lookup(ip("1.0.2.1"));
+    assert_eq!(
+        (
+            info.asn,
+            info.organisation.as_deref(),
+            info.country.as_deref(),
+            info.class
+        ),
+        (None, None, Some("CN"), Unknown)
+    );
 }
 
 #[test]
@@ -155,7 +167,7 @@ fn organisation_name_heuristics_are_narrow() {
         ("Foo Data Center GmbH", Some(Hosting)),
         ("Bar VPS SRL", Some(Hosting)),
         ("Acme Servers Inc", Some(Hosting)),
-        ("FREE UNLIMITED VPN LTD", Some(Vpn)),
+        ("VPN de Mexico, S.A. de C.V.", None),
         ("Two Degrees Mobile Limited", Some(IspMobile)),
         ("Mediacom Cable", Some(IspResidential)),
         ("Verizon Business", Some(IspBusiness)),
