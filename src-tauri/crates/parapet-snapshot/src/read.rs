@@ -6,12 +6,11 @@ use std::io::{BufRead, BufReader, Read};
 use std::marker::PhantomData;
 use std::path::Path;
 
-use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, MapAccess, Visitor};
 
 use crate::error::SnapshotError;
 use crate::files::TENANT_FILE;
 use crate::model::TenantInfo;
-use crate::record::in_context;
 use crate::snapshot::{PerUser, Snapshot};
 
 /// Limits applied while reading.
@@ -57,7 +56,7 @@ pub fn read_with(dir: &Path, options: &ReadOptions) -> Result<Snapshot, Snapshot
     }
     let files = Files { dir, options };
     let tenant: TenantInfo = files
-        .parse(TENANT_FILE, TopLevel::Object, PhantomData::<TenantInfo>)?
+        .parse(TENANT_FILE, Shape::Single, PhantomData::<TenantInfo>)?
         .ok_or_else(|| SnapshotError::MissingTenant {
             dir: dir.to_path_buf(),
         })?;
@@ -86,6 +85,26 @@ pub fn read_with(dir: &Path, options: &ReadOptions) -> Result<Snapshot, Snapshot
     };
     crate::validate::validate(&snapshot)?;
     Ok(snapshot)
+}
+
+/// How a file holds its records.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// One object (`tenant.json`).
+    Single,
+    /// An array of records.
+    Records,
+    /// `{userId: [record]}`.
+    PerUser,
+}
+
+impl Shape {
+    fn top_level(self) -> TopLevel {
+        match self {
+            Shape::Records => TopLevel::Array,
+            Shape::Single | Shape::PerUser => TopLevel::Object,
+        }
+    }
 }
 
 /// The JSON type a file's top-level value must have.
@@ -119,26 +138,22 @@ struct Files<'a> {
 impl Files<'_> {
     fn list<T: DeserializeOwned>(&self, file: &str) -> Result<Vec<T>, SnapshotError> {
         Ok(self
-            .parse(file, TopLevel::Array, Records(PhantomData))?
+            .parse(file, Shape::Records, PhantomData::<Vec<T>>)?
             .unwrap_or_default())
     }
 
     fn per_user<T: DeserializeOwned>(&self, file: &str) -> Result<PerUser<T>, SnapshotError> {
         Ok(self
-            .parse(file, TopLevel::Object, PerUserRecords(PhantomData))?
+            .parse(file, Shape::PerUser, PerUserRecords(PhantomData))?
             .unwrap_or_default())
     }
 
     /// Parses `file` with `seed` in one streaming pass; `Ok(None)` when the file does not exist.
-    fn parse<S, V>(
-        &self,
-        file: &str,
-        top_level: TopLevel,
-        seed: S,
-    ) -> Result<Option<V>, SnapshotError>
+    fn parse<S, V>(&self, file: &str, shape: Shape, seed: S) -> Result<Option<V>, SnapshotError>
     where
         S: for<'de> DeserializeSeed<'de, Value = V>,
     {
+        let top_level = shape.top_level();
         let path = self.dir.join(file);
         let io_error = |action, source| SnapshotError::Io {
             file: file.to_owned(),
@@ -173,10 +188,16 @@ impl Files<'_> {
             });
         }
         let mut deserializer = serde_json::Deserializer::from_reader(reader);
+        let mut track = serde_path_to_error::Track::new();
         let value = seed
-            .deserialize(&mut deserializer)
-            .and_then(|value| deserializer.end().map(|()| value))
-            .map_err(|error| json_error(file, error))?;
+            .deserialize(serde_path_to_error::Deserializer::new(
+                &mut deserializer,
+                &mut track,
+            ))
+            .map_err(|error| json_error(file, shape, Some(&track.path()), error))?;
+        deserializer
+            .end()
+            .map_err(|error| json_error(file, Shape::Single, None, error))?;
         Ok(Some(value))
     }
 }
@@ -218,25 +239,86 @@ fn wrong_top_level(first_byte: u8, expected: TopLevel) -> Option<&'static str> {
     }
 }
 
-fn json_error(file: &str, error: serde_json::Error) -> SnapshotError {
+fn json_error(
+    file: &str,
+    shape: Shape,
+    path: Option<&serde_path_to_error::Path>,
+    error: serde_json::Error,
+) -> SnapshotError {
     use serde_json::error::Category;
+    let place = path
+        .map(|path| describe_path(path, shape))
+        .unwrap_or_default();
     match error.classify() {
-        Category::Syntax | Category::Eof => SnapshotError::BadJson {
-            file: file.to_owned(),
-            line: error.line(),
-            column: error.column(),
-            message: strip_position(&error.to_string()),
-        },
+        Category::Syntax | Category::Eof => {
+            let mut message = strip_position(&error.to_string());
+            if !place.is_empty() {
+                message = format!("{message} (in {place})");
+            }
+            SnapshotError::BadJson {
+                file: file.to_owned(),
+                line: error.line(),
+                column: error.column(),
+                message,
+            }
+        }
         Category::Io => SnapshotError::Io {
             file: file.to_owned(),
             action: "reading",
             source: std::io::Error::other(error.to_string()),
         },
-        Category::Data => SnapshotError::InvalidRecord {
-            file: file.to_owned(),
-            message: error.to_string(),
-        },
+        Category::Data => {
+            let message = if place.is_empty() {
+                error.to_string()
+            } else {
+                format!("{place}: {error}")
+            };
+            SnapshotError::InvalidRecord {
+                file: file.to_owned(),
+                message,
+            }
+        }
     }
+}
+
+/// Turns a path such as `[5].status.errorCode` (arrays) or `<user id>[0].sequence` (per-user
+/// files) into `record 5, field status.errorCode` / `user <id>, record 0, field sequence`.
+fn describe_path(path: &serde_path_to_error::Path, shape: Shape) -> String {
+    use serde_path_to_error::Segment;
+    let mut segments = path
+        .iter()
+        .filter(|segment| !matches!(segment, Segment::Unknown))
+        .peekable();
+    let mut parts = Vec::new();
+    if shape == Shape::PerUser {
+        if let Some(Segment::Map { key }) = segments.peek() {
+            parts.push(format!("user {key}"));
+            segments.next();
+        }
+    }
+    if shape != Shape::Single {
+        if let Some(Segment::Seq { index }) = segments.peek() {
+            parts.push(format!("record {index}"));
+            segments.next();
+        }
+    }
+    let mut field = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Seq { index } => field.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !field.is_empty() {
+                    field.push('.');
+                }
+                field.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    if !field.is_empty() {
+        parts.push(format!("field {field}"));
+    }
+    parts.join(", ")
 }
 
 fn strip_position(message: &str) -> String {
@@ -246,35 +328,8 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Deserializes a JSON array of records, naming the index of a record that fails.
-struct Records<T>(PhantomData<T>);
-
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Records<T> {
-    type Value = Vec<T>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de, T: DeserializeOwned> Visitor<'de> for Records<T> {
-    type Value = Vec<T>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of records")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        loop {
-            let index = records.len();
-            match seq.next_element::<T>() {
-                Ok(Some(record)) => records.push(record),
-                Ok(None) => return Ok(records),
-                Err(error) => return Err(in_context(format_args!("record {index}"), error)),
-            }
-        }
-    }
-}
-
-/// Deserializes `{userId: [record]}`, naming the user and index of a record that fails.
+/// Deserializes `{userId: [record]}`, rejecting a user key that appears twice (a plain map would
+/// silently keep only the last).
 struct PerUserRecords<T>(PhantomData<T>);
 
 impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PerUserRecords<T> {
@@ -295,9 +350,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PerUserRecords<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PerUser<T>, A::Error> {
         let mut per_user = PerUser::new();
         while let Some(user_id) = map.next_key::<String>()? {
-            let records = map
-                .next_value_seed(Records::<T>(PhantomData))
-                .map_err(|error| in_context(format_args!("user {user_id}"), error))?;
+            let records: Vec<T> = map.next_value()?;
             if per_user.contains_key(&user_id) {
                 return Err(A::Error::custom(format!("user {user_id} appears twice")));
             }

@@ -5,7 +5,8 @@
 //! derived because derive cannot do three things the snapshot needs:
 //! - keep an explicit `null` of a typed optional field apart from an absent one (the `null` is kept
 //!   in `extra`, so re-emitting the record gives back exactly the fields Microsoft sent);
-//! - name the offending field (with its path, e.g. `status.errorCode`) in a type error;
+//! - read only the typed fields into types and everything else into `extra` in one pass, without
+//!   `#[serde(flatten)]`'s buffering;
 //! - write times in Microsoft's style (`Z`, no trailing fractional zeros) instead of chrono's.
 
 use std::fmt;
@@ -74,40 +75,6 @@ impl Field for chrono::DateTime<chrono::Utc> {
     fn serialize_field<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(&crate::time::Display(*self))
     }
-}
-
-/// Prefixes an error with the field it happened in, so that nested errors read
-/// `field `status.errorCode`: invalid type ...`.
-///
-/// serde_json appends ` at line L column C` to an error when it leaves the value that raised it;
-/// that suffix is dropped here and added again by serde_json at the outer level, so the final
-/// message carries one position, not one per nesting level.
-pub(crate) fn in_field<E: serde::de::Error>(field: &str, error: E) -> E {
-    let message = strip_position(&error.to_string());
-    match message.strip_prefix("field `") {
-        Some(rest) => E::custom(format!("field `{field}.{rest}")),
-        None => E::custom(format!("field `{field}`: {message}")),
-    }
-}
-
-/// Prefixes an error with free context such as `record 3`.
-pub(crate) fn in_context<E: serde::de::Error>(context: fmt::Arguments<'_>, error: E) -> E {
-    E::custom(format!("{context}: {}", strip_position(&error.to_string())))
-}
-
-fn strip_position(message: &str) -> String {
-    if let Some(at) = message.rfind(" at line ") {
-        let tail = &message[at + " at line ".len()..];
-        let mut parts = tail.splitn(3, ' ');
-        let (line, word, column) = (parts.next(), parts.next(), parts.next());
-        let digits = |s: Option<&str>| {
-            s.is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-        };
-        if digits(line) && word == Some("column") && digits(column) {
-            return message[..at].to_owned();
-        }
-    }
-    message.to_owned()
 }
 
 /// Keys whose values are secrets: never printed by a record's `Debug`.
@@ -191,15 +158,11 @@ macro_rules! record {
                         while let Some(key) = map.next_key::<String>()? {
                             match key.as_str() {
                                 $( $rjson => {
-                                    let value = map
-                                        .next_value::<$crate::record::FieldIn<$rty>>()
-                                        .map_err(|e| $crate::record::in_field($rjson, e))?;
+                                    let value = map.next_value::<$crate::record::FieldIn<$rty>>()?;
                                     $rfield = Some(value.0);
                                 } )*
                                 $( $ojson => {
-                                    let value = map
-                                        .next_value::<Option<$crate::record::FieldIn<$oty>>>()
-                                        .map_err(|e| $crate::record::in_field($ojson, e))?;
+                                    let value = map.next_value::<Option<$crate::record::FieldIn<$oty>>>()?;
                                     match value {
                                         Some(value) => {
                                             $ofield = Some(value.0);

@@ -1,0 +1,65 @@
+//! Writing: round trips, atomicity and refusal to overwrite.
+
+use parapet_snapshot::{read, write, write_with, SnapshotError, WriteOptions, SNAPSHOT_FILES};
+
+use crate::support::{scenario_dirs, shared_dir};
+
+#[test]
+fn read_write_read_gives_back_the_same_snapshot() {
+    let Some(shared) = shared_dir() else { return };
+    for dir in scenario_dirs(&shared) {
+        let original = read(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for pretty in [true, false] {
+            let temp = tempfile::tempdir().expect("tempdir");
+            let target = temp.path().join("copy");
+            write_with(&original, &target, &WriteOptions { pretty }).expect("write");
+            let again = read(&target).expect("read the written snapshot");
+            assert_eq!(again, original, "{} (pretty: {pretty})", dir.display());
+            for file in SNAPSHOT_FILES {
+                assert!(target.join(file).is_file(), "{file} written");
+            }
+            // Nothing but the snapshot is left next to it.
+            let entries: Vec<_> = std::fs::read_dir(temp.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(entries, vec![std::ffi::OsString::from("copy")]);
+        }
+    }
+}
+
+#[test]
+fn writing_into_an_empty_directory_works_and_into_a_full_one_is_refused() {
+    let Some(shared) = shared_dir() else { return };
+    let snapshot = read(&scenario_dirs(&shared)[0]).expect("read");
+    let temp = tempfile::tempdir().expect("tempdir");
+    let empty = temp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    write(&snapshot, &empty).expect("an empty target is replaced");
+    assert_eq!(read(&empty).expect("read"), snapshot);
+
+    let error = write(&snapshot, &empty).expect_err("a non-empty target is refused");
+    assert!(
+        matches!(error, SnapshotError::TargetNotEmpty { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("empty"), "{error}");
+    assert_eq!(read(&empty).expect("still readable"), snapshot);
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let Some(shared) = shared_dir() else { return };
+    let snapshot = read(&scenario_dirs(&shared)[0]).expect("read");
+    let temp = tempfile::tempdir().expect("tempdir");
+    // The parent is a file, so neither the staging directory nor the target can be created.
+    let blocker = temp.path().join("blocker");
+    std::fs::write(&blocker, b"x").unwrap();
+    let error = write(&snapshot, &blocker.join("snapshot")).expect_err("cannot write under a file");
+    assert!(matches!(error, SnapshotError::Io { .. }), "{error:?}");
+    let entries: Vec<_> = std::fs::read_dir(temp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, vec![std::ffi::OsString::from("blocker")]);
+}
