@@ -1,0 +1,232 @@
+//! Building [`Evidence`] from snapshot records. Records are read as Microsoft-shaped JSON (the
+//! snapshot spec is the contract), so the engine sees exactly the fields Microsoft sent,
+//! including ones the typed snapshot model keeps only in `extra`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::activities::{from_audit_record, from_directory_audit};
+use super::artifacts::{collect, StateFiles};
+use super::json::{flag, strings, text, time};
+use super::signins::{from_entra, from_unified_audit, SignInContext};
+use super::{Evidence, MailMessage, SignInEvent, TenantFacts, UserFacts, UserIndex};
+use crate::knowledge::{is_microsoft_tenant, rogue_app};
+use crate::network::NetworkLookup;
+
+/// One tenant snapshot as JSON records, one field per snapshot file (absent file = empty).
+#[derive(Debug, Clone, Default)]
+pub struct RawSnapshot {
+    pub tenant: Value,
+    pub users: Vec<Value>,
+    pub sign_ins: Vec<Value>,
+    pub directory_audits: Vec<Value>,
+    pub audit_records: Vec<Value>,
+    pub mailboxes: Vec<Value>,
+    pub message_rules: BTreeMap<String, Vec<Value>>,
+    pub messages: BTreeMap<String, Vec<Value>>,
+    pub authentication_methods: BTreeMap<String, Vec<Value>>,
+    pub service_principals: Vec<Value>,
+    pub applications: Vec<Value>,
+    pub oauth2_permission_grants: Vec<Value>,
+    pub devices: Vec<Value>,
+    pub mailbox_permissions: Vec<Value>,
+    pub recipient_permissions: Vec<Value>,
+    pub inbound_connectors: Vec<Value>,
+    pub transport_rules: Vec<Value>,
+}
+
+impl RawSnapshot {
+    /// Fills a snapshot from parsed files; `file` returns the parsed JSON of a spec file name
+    /// (`"signIns.json"`), or `None` when absent. Wrong top-level types count as absent: the
+    /// snapshot reader is the place that rejects them.
+    pub fn from_files(file: impl Fn(&str) -> Option<Value>) -> Self {
+        let list = |name: &str| match file(name) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        let per_user = |name: &str| -> BTreeMap<String, Vec<Value>> {
+            match file(name) {
+                Some(Value::Object(map)) => map
+                    .into_iter()
+                    .map(|(k, v)| (k, if let Value::Array(items) = v { items } else { Vec::new() }))
+                    .collect(),
+                _ => BTreeMap::new(),
+            }
+        };
+        RawSnapshot {
+            tenant: file("tenant.json").unwrap_or(Value::Null),
+            users: list("users.json"),
+            sign_ins: list("signIns.json"),
+            directory_audits: list("directoryAudits.json"),
+            audit_records: list("auditRecords.json"),
+            mailboxes: list("mailboxes.json"),
+            message_rules: per_user("messageRules.json"),
+            messages: per_user("messages.json"),
+            authentication_methods: per_user("authenticationMethods.json"),
+            service_principals: list("servicePrincipals.json"),
+            applications: list("applications.json"),
+            oauth2_permission_grants: list("oauth2PermissionGrants.json"),
+            devices: list("devices.json"),
+            mailbox_permissions: list("mailboxPermissions.json"),
+            recipient_permissions: list("recipientPermissions.json"),
+            inbound_connectors: list("inboundConnectors.json"),
+            transport_rules: list("transportRules.json"),
+        }
+    }
+}
+
+impl Evidence {
+    /// Normalizes a snapshot. Pure: the lookup is the only outside knowledge.
+    pub fn from_raw(raw: &RawSnapshot, lookup: &dyn NetworkLookup) -> Evidence {
+        let tenant = TenantFacts {
+            id: text(&raw.tenant, "id").unwrap_or_default(),
+            display_name: text(&raw.tenant, "displayName").unwrap_or_default(),
+            verified_domains: strings(&raw.tenant, "verifiedDomains"),
+            snapshot_time: time(&raw.tenant, &["snapshotTime"]),
+        };
+        let users: Vec<UserFacts> = raw
+            .users
+            .iter()
+            .filter_map(|u| {
+                Some(UserFacts {
+                    id: text(u, "id")?,
+                    upn: text(u, "userPrincipalName").unwrap_or_default().to_ascii_lowercase(),
+                    display_name: text(u, "displayName").unwrap_or_default(),
+                    mail: text(u, "mail"),
+                    account_enabled: flag(u, "accountEnabled").unwrap_or(true),
+                })
+            })
+            .collect();
+        let index = UserIndex::new(&users, &raw.mailboxes);
+        let third_party: BTreeSet<String> = raw
+            .service_principals
+            .iter()
+            .filter(|sp| !is_microsoft_tenant(&text(sp, "appOwnerOrganizationId").unwrap_or_default()))
+            .filter_map(|sp| text(sp, "appId").map(|a| a.to_ascii_lowercase()))
+            .chain(raw.sign_ins.iter().filter_map(|s| text(s, "appId")).filter(|a| rogue_app(a).is_some()))
+            .collect();
+        let ctx = SignInContext { third_party_app_ids: &third_party, lookup };
+        let mut sources = Vec::new();
+        let mut sign_ins: Vec<SignInEvent> = raw.sign_ins.iter().filter_map(|r| from_entra(r, &ctx)).collect();
+        if !sign_ins.is_empty() {
+            sources.push("entraSignIns".to_string());
+        }
+        // The audit log's logons fill what Entra's sign-in log does not hold: all of it without
+        // Entra ID P1, and the months before the sign-in log's retention otherwise.
+        let entra_from = sign_ins.iter().map(|s| s.time).min();
+        let ual_sign_ins: Vec<SignInEvent> = raw
+            .audit_records
+            .iter()
+            .filter_map(|r| {
+                let upn = text(r, "UserId").unwrap_or_default();
+                let uid = index.id_by_upn(&upn).unwrap_or_default();
+                from_unified_audit(r, &uid, &ctx)
+            })
+            .filter(|s| match entra_from {
+                Some(from) => s.time < from,
+                None => true,
+            })
+            .collect();
+        if !ual_sign_ins.is_empty() {
+            sources.push("unifiedAuditLogSignIns".to_string());
+        }
+        sign_ins.extend(ual_sign_ins);
+        sign_ins.sort_by(|a, b| (a.time, &a.record_id).cmp(&(b.time, &b.record_id)));
+
+        let mut activities: Vec<_> = raw.audit_records.iter().filter_map(|r| from_audit_record(r, &index, lookup)).collect();
+        if !raw.audit_records.is_empty() {
+            sources.push("unifiedAuditLog".to_string());
+        }
+        activities.extend(raw.directory_audits.iter().filter_map(|r| from_directory_audit(r, &index, lookup)));
+        if !raw.directory_audits.is_empty() {
+            sources.push("directoryAudits".to_string());
+        }
+        activities.sort_by(|a, b| (a.time, &a.record_id).cmp(&(b.time, &b.record_id)));
+
+        let messages = messages(&raw.messages);
+        if !messages.is_empty() {
+            sources.push("messages".to_string());
+        }
+        let artifacts = collect(
+            &StateFiles {
+                message_rules: &raw.message_rules,
+                mailboxes: &raw.mailboxes,
+                grants: &raw.oauth2_permission_grants,
+                service_principals: &raw.service_principals,
+                applications: &raw.applications,
+                devices: &raw.devices,
+                auth_methods: &raw.authentication_methods,
+                inbound_connectors: &raw.inbound_connectors,
+                transport_rules: &raw.transport_rules,
+                mailbox_permissions: &raw.mailbox_permissions,
+                recipient_permissions: &raw.recipient_permissions,
+            },
+            &index,
+        );
+        sources.push("currentState".to_string());
+        Evidence { tenant, users, sign_ins, activities, messages, artifacts, sources }
+    }
+}
+
+/// One entry per sent message (copies in several mailboxes are merged by internetMessageId).
+fn messages(per_user: &BTreeMap<String, Vec<Value>>) -> Vec<MailMessage> {
+    let mut by_key: BTreeMap<String, MailMessage> = BTreeMap::new();
+    for items in per_user.values() {
+        for m in items {
+            let Some(id) = text(m, "id") else { continue };
+            let Some(when) = time(m, &["sentDateTime", "receivedDateTime", "createdDateTime"]) else { continue };
+            let key = text(m, "internetMessageId").unwrap_or_else(|| id.clone());
+            let entry = by_key.entry(key).or_insert_with(|| MailMessage {
+                record_id: id,
+                time: when,
+                sender: text(m, "from.emailAddress.address").unwrap_or_default().to_ascii_lowercase(),
+                subject: text(m, "subject").unwrap_or_default(),
+                recipients: Vec::new(),
+            });
+            for r in strings(m, "toRecipients").into_iter().chain(strings(m, "ccRecipients")).chain(strings(m, "bccRecipients")) {
+                let r = r.to_ascii_lowercase();
+                if !entry.recipients.contains(&r) {
+                    entry.recipients.push(r);
+                }
+            }
+        }
+    }
+    let mut out: Vec<MailMessage> = by_key.into_values().collect();
+    out.sort_by(|a, b| (a.time, &a.record_id).cmp(&(b.time, &b.record_id)));
+    out
+}
+
+/// Normalizes a typed snapshot. Each record is re-emitted as the JSON Microsoft sent (the
+/// snapshot model keeps every field), so detection reads one shape whatever produced it.
+pub fn evidence_from_snapshot(snapshot: &parapet_snapshot::Snapshot, lookup: &dyn NetworkLookup) -> Evidence {
+    Evidence::from_raw(&raw_from_snapshot(snapshot), lookup)
+}
+
+pub fn raw_from_snapshot(s: &parapet_snapshot::Snapshot) -> RawSnapshot {
+    fn list<T: serde::Serialize>(items: &[T]) -> Vec<Value> {
+        items.iter().filter_map(|i| serde_json::to_value(i).ok()).collect()
+    }
+    fn per_user<T: serde::Serialize>(map: &BTreeMap<String, Vec<T>>) -> BTreeMap<String, Vec<Value>> {
+        map.iter().map(|(k, v)| (k.clone(), list(v))).collect()
+    }
+    RawSnapshot {
+        tenant: serde_json::to_value(&s.tenant).unwrap_or(Value::Null),
+        users: list(&s.users),
+        sign_ins: list(&s.sign_ins),
+        directory_audits: list(&s.directory_audits),
+        audit_records: list(&s.audit_records),
+        mailboxes: list(&s.mailboxes),
+        message_rules: per_user(&s.message_rules),
+        messages: per_user(&s.messages),
+        authentication_methods: per_user(&s.authentication_methods),
+        service_principals: list(&s.service_principals),
+        applications: list(&s.applications),
+        oauth2_permission_grants: list(&s.oauth2_permission_grants),
+        devices: list(&s.devices),
+        mailbox_permissions: list(&s.mailbox_permissions),
+        recipient_permissions: list(&s.recipient_permissions),
+        inbound_connectors: list(&s.inbound_connectors),
+        transport_rules: list(&s.transport_rules),
+    }
+}

@@ -1,0 +1,51 @@
+//! Parapet's detection engine: from a tenant's six months of evidence it finds active attackers,
+//! past compromises, leftover persistence and frequently targeted users, and explains every
+//! finding with the ids of the records a technician can check.
+//!
+//! Detection families (`rules/`):
+//! - sign-ins (`signin`): new anonymising infrastructure, AiTM kits (OfficeHome or the
+//!   Authentication Broker driven by scripted clients), token replay (one session from several
+//!   networks), device-code phishing, legacy protocols, spray/brute-force and MFA-fatigue
+//!   successes, each judged against the user's own history (`baseline`);
+//! - password spray and failed attacks per user (`spray`, the Failed Attacks view);
+//! - inbox rules that hide, delete or forward mail (`inbox_rules`), mailbox forwarding to outside
+//!   domains (`forwarding`);
+//! - illicit consent to rogue or mail-reading apps, and those apps' use of the grant (`consent`);
+//! - MFA methods and devices registered from the attacker's network (`registration`);
+//! - inbound connectors, transport rules, mailbox permissions, audit-log tampering (`mailflow`);
+//! - internal phishing bursts and outbound mass mail (`mail_volume`);
+//! - mailbox access, deletions and file downloads from the attacker's network (`data_access`).
+//!
+//! `correlate` chains a user's signals into one incident (`active_compromise`,
+//! `past_compromise`, `leftover_persistence`) only when they corroborate each other: a lone
+//! unusual sign-in never becomes an incident.
+//!
+//! Invariants:
+//! - **Pure.** No I/O, no async, no clock (`now` is a parameter), no randomness. The same
+//!   evidence gives the same report, byte for byte: every collection is ordered.
+//! - Network knowledge comes only through [`NetworkLookup`], so tests can supply their own table.
+//! - "New" means new for this user: baselines learn only from history before the event judged,
+//!   and never from sign-ins judged to be the attacker's.
+//! - Attacker-controlled strings (rule names, subjects, user agents) are data, never markup.
+
+mod baseline;
+mod correlate;
+mod error;
+pub mod evidence;
+mod knowledge;
+mod network;
+mod reasons;
+mod report;
+pub mod rules;
+mod scan;
+
+pub use baseline::{UserBaseline, WARMUP_DAYS};
+pub use correlate::incident_id;
+pub use error::DetectError;
+pub use evidence::{evidence_from_snapshot, Evidence, RawSnapshot};
+pub use network::{NetClass, Network, NetworkLookup, StaticLookup};
+pub use report::{
+    format_table, Confidence, Coverage, Incident, IncidentKind, PersistenceOut, ScanReport, Severity, SignalOut,
+    TargetedUser, TenantSummary,
+};
+pub use scan::{detect, scan, scan_raw};

@@ -1,0 +1,250 @@
+//! Judging each sign-in against the user's own history: new infrastructure, AiTM kits, token
+//! replay, device-code phishing, legacy protocols, spray and MFA-fatigue successes. A sign-in is
+//! the attacker's when its factors add up to [`ATTACKER_SCORE`], or when it continues a session
+//! or reuses an address already shown to be the attacker's.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::spray::SpraySources;
+use super::SignalKind;
+use crate::baseline::{warmup, UserBaseline};
+use crate::evidence::{Evidence, SignInEvent, SignInOutcome};
+use crate::knowledge::{scripted_agent, AUTH_BROKER, OFFICE_HOME};
+
+/// Points at which a sign-in is taken to be the attacker's.
+pub const ATTACKER_SCORE: u32 = 4;
+/// Failures against one user within [`BRUTE_FORCE_WINDOW_HOURS`] that make the next success suspect.
+pub const BRUTE_FORCE_MIN_FAILURES: usize = 5;
+pub const BRUTE_FORCE_WINDOW_HOURS: i64 = 24;
+/// MFA denials within an hour before a success that make it MFA fatigue.
+pub const MFA_FATIGUE_MIN_DENIALS: usize = 3;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    pub kind: SignalKind,
+    pub points: u32,
+    pub strong: bool,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Verdict {
+    pub score: u32,
+    pub factors: Vec<Factor>,
+    pub attacker: bool,
+    /// Attacker only because it continues an attacker session or reuses an attacker address.
+    pub by_association: bool,
+}
+
+impl Verdict {
+    pub fn strong(&self) -> bool {
+        self.factors.iter().any(|f| f.strong)
+    }
+}
+
+/// What the attacker used against one user.
+#[derive(Debug, Clone, Default)]
+pub struct Footprint {
+    pub ips: BTreeSet<IpAddr>,
+    pub asns: BTreeSet<u32>,
+    pub sessions: BTreeSet<String>,
+    pub sign_ins: Vec<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct AccessFindings {
+    /// Parallel to `evidence.sign_ins`; `None` for events that were not judged (failures, app
+    /// back-ends refreshing their own tokens).
+    pub verdicts: Vec<Option<Verdict>>,
+    pub baselines: BTreeMap<String, UserBaseline>,
+    pub footprints: BTreeMap<String, Footprint>,
+}
+
+pub fn assess(evidence: &Evidence, spray: &SpraySources) -> AccessFindings {
+    let mut by_user: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, s) in evidence.sign_ins.iter().enumerate() {
+        by_user.entry(s.user_id.as_str()).or_default().push(i);
+    }
+    let tenant_start = evidence.sign_ins.first().map(|s| s.time);
+    let mut out = AccessFindings { verdicts: vec![None; evidence.sign_ins.len()], ..AccessFindings::default() };
+    for (user, indices) in by_user {
+        let (baseline, footprint) = assess_user(evidence, &indices, spray, tenant_start, &mut out.verdicts);
+        out.baselines.insert(user.to_string(), baseline);
+        if !footprint.sign_ins.is_empty() {
+            out.footprints.insert(user.to_string(), footprint);
+        }
+    }
+    out
+}
+
+fn assess_user(
+    evidence: &Evidence,
+    indices: &[usize],
+    spray: &SpraySources,
+    tenant_start: Option<DateTime<Utc>>,
+    verdicts: &mut [Option<Verdict>],
+) -> (UserBaseline, Footprint) {
+    let mut baseline = UserBaseline::default();
+    let mut footprint = Footprint::default();
+    let mut sessions: BTreeMap<String, Option<u32>> = BTreeMap::new();
+    let mut failures: Vec<(DateTime<Utc>, SignInOutcome, bool)> = Vec::new();
+    for &i in indices {
+        let s = &evidence.sign_ins[i];
+        baseline.observe(s.time);
+        if matches!(s.outcome, SignInOutcome::PasswordWrong | SignInOutcome::Locked | SignInOutcome::MfaDenied) {
+            failures.push((s.time, s.outcome, baseline.knows_asn(s.network.asn)));
+            continue;
+        }
+        if !matches!(s.outcome, SignInOutcome::Success | SignInOutcome::PasswordValid) {
+            continue;
+        }
+        // A third-party app's servers refreshing its own tokens: judged by the consent rules.
+        if s.third_party_app && !s.interactive {
+            continue;
+        }
+        let warm = baseline.is_warm(s.time) && tenant_start.is_some_and(|t| s.time - t >= warmup());
+        let mut verdict = score(s, &baseline, warm, &sessions, &failures, spray);
+        let net_known = baseline.knows_asn(s.network.asn);
+        let continues_session = s.session_id.as_ref().is_some_and(|sid| footprint.sessions.contains(sid));
+        let reuses_address = s.ip.is_some_and(|ip| footprint.ips.contains(&ip)) && !net_known;
+        if verdict.score >= ATTACKER_SCORE {
+            verdict.attacker = true;
+        } else if (continues_session && !(net_known && baseline.knows_device(s.device_id.as_deref()))) || reuses_address {
+            verdict.attacker = true;
+            verdict.by_association = true;
+        }
+        if verdict.attacker {
+            note_attacker(&mut footprint, s, i, &baseline);
+        } else if s.outcome == SignInOutcome::Success
+            && (verdict.score <= 1 || (baseline.knows_device(s.device_id.as_deref()) && scripted_agent(&s.user_agent).is_none()))
+        {
+            baseline.learn(s);
+        }
+        if let Some(sid) = &s.session_id {
+            sessions.entry(sid.clone()).or_insert(s.network.asn);
+        }
+        verdicts[i] = Some(verdict);
+    }
+    // A session or address proven to be the attacker's taints what came before it in the same
+    // session, such as the proxied sign-in that opened an AiTM session.
+    for &i in indices {
+        let s = &evidence.sign_ins[i];
+        let Some(v) = verdicts[i].as_mut() else { continue };
+        if v.attacker || v.score < 2 {
+            continue;
+        }
+        let in_session = s.session_id.as_ref().is_some_and(|sid| footprint.sessions.contains(sid));
+        let at_address = s.ip.is_some_and(|ip| footprint.ips.contains(&ip));
+        if in_session || at_address {
+            v.attacker = true;
+            v.by_association = true;
+            note_attacker(&mut footprint, s, i, &baseline);
+        }
+    }
+    footprint.sign_ins.sort_unstable();
+    (baseline, footprint)
+}
+
+fn note_attacker(footprint: &mut Footprint, s: &SignInEvent, index: usize, baseline: &UserBaseline) {
+    footprint.sign_ins.push(index);
+    if let Some(ip) = s.ip {
+        footprint.ips.insert(ip);
+    }
+    if let Some(sid) = &s.session_id {
+        footprint.sessions.insert(sid.clone());
+    }
+    if let Some(asn) = s.network.asn {
+        if s.network.class().is_anonymising() && !baseline.knows_asn(Some(asn)) {
+            footprint.asns.insert(asn);
+        }
+    }
+}
+
+fn score(
+    s: &SignInEvent,
+    baseline: &UserBaseline,
+    warm: bool,
+    sessions: &BTreeMap<String, Option<u32>>,
+    failures: &[(DateTime<Utc>, SignInOutcome, bool)],
+    spray: &SpraySources,
+) -> Verdict {
+    let mut v = Verdict::default();
+    let mut add = |kind, points, strong, text: String| {
+        v.score += points;
+        v.factors.push(Factor { kind, points, strong, text });
+    };
+    let net = &s.network;
+    let net_known = baseline.knows_asn(net.asn);
+    let where_ = format!("{} {}", s.ip_text, net.describe());
+    let browser_app = s.app_id == OFFICE_HOME || s.app_id == AUTH_BROKER || s.app_name.contains("Outlook Web");
+    if let Some(agent) = scripted_agent(&s.user_agent) {
+        if !baseline.knows_scripted_agent(agent) || !net_known {
+            if browser_app && s.interactive {
+                add(SignalKind::AitmPhishing, 3, true, format!("signed in to {} with the scripted client \"{agent}\" from {where_}, the way AiTM phishing kits replay a stolen session", s.app_name));
+            } else {
+                add(SignalKind::AitmPhishing, 1, false, format!("used the scripted client \"{agent}\""));
+            }
+        }
+    }
+    if net.class().is_anonymising() && !net_known {
+        if warm {
+            let points = if net.class() == crate::network::NetClass::Tor { 3 } else { 2 };
+            add(SignalKind::SignInFromNewInfrastructure, points, false, format!("came from {where_}, never used by this user before"));
+        } else {
+            add(SignalKind::SignInFromNewInfrastructure, 1, false, format!("came from {where_}"));
+        }
+    }
+    if warm && !baseline.knows_country(net.country.as_deref()) {
+        if let Some(c) = &net.country {
+            add(SignalKind::SignInFromNewInfrastructure, 1, false, format!("came from a country new for this user ({c})"));
+        }
+    }
+    if warm && baseline.usually_has_device() && !baseline.knows_device(s.device_id.as_deref()) {
+        let text = match &s.device_id {
+            None => "carried no device id, although this user normally signs in from registered devices".to_string(),
+            Some(d) => format!("came from a device never seen for this user ({d})"),
+        };
+        add(SignalKind::SignInFromNewInfrastructure, 1, false, text);
+    }
+    if let Some(sid) = &s.session_id {
+        if let Some(first_asn) = sessions.get(sid) {
+            if *first_asn != net.asn && !net_known {
+                add(SignalKind::TokenReplay, 2, true, format!("reused session {sid} from a different network ({where_}): the session token was replayed"));
+            }
+        }
+    }
+    if s.protocol.eq_ignore_ascii_case("deviceCode") && !baseline.knows_protocol("deviceCode") {
+        let strong = s.app_id == AUTH_BROKER || !net_known;
+        add(SignalKind::DeviceCodePhishing, if strong { 3 } else { 2 }, strong, format!("used the device-code flow ({}), which this user has not used before", s.app_name));
+    }
+    let legacy = s.protocol.eq_ignore_ascii_case("ropc")
+        || ["Authenticated SMTP", "IMAP4", "POP3", "Other clients"].contains(&s.client_app.as_str());
+    if legacy && !baseline.knows_protocol(&s.protocol) {
+        add(SignalKind::LegacyAuthSuccess, 2, false, format!("used a legacy password-only protocol ({}{})", s.protocol, if s.client_app.is_empty() { String::new() } else { format!(", {}", s.client_app) }));
+    }
+    let from_spray = s.ip.is_some_and(|ip| spray.ips.contains(&ip)) || (!net_known && net.asn.is_some_and(|a| spray.asns.contains(&a)));
+    if from_spray {
+        add(SignalKind::PasswordSpraySuccess, 3, true, format!("came from {where_}, which was password-spraying other accounts of the tenant"));
+    }
+    let recent = |hours: i64, pred: &dyn Fn(&(DateTime<Utc>, SignInOutcome, bool)) -> bool| {
+        failures.iter().filter(|f| s.time - f.0 <= Duration::hours(hours) && s.time >= f.0 && pred(f)).count()
+    };
+    let brute = recent(BRUTE_FORCE_WINDOW_HOURS, &|f| f.1 != SignInOutcome::MfaDenied && !f.2);
+    if brute >= BRUTE_FORCE_MIN_FAILURES && !from_spray {
+        add(SignalKind::PasswordSpraySuccess, 2, true, format!("followed {brute} failed password attempts from unfamiliar networks in the previous day"));
+    }
+    let denials = recent(1, &|f| f.1 == SignInOutcome::MfaDenied);
+    if denials >= MFA_FATIGUE_MIN_DENIALS {
+        add(SignalKind::MfaFatigue, 3, true, format!("followed {denials} denied MFA prompts within an hour (MFA fatigue)"));
+    }
+    if s.risk_high_or_medium {
+        add(SignalKind::SignInFromNewInfrastructure, 2, false, "was rated medium or high risk by Entra ID Protection".to_string());
+    }
+    if warm && s.interactive && s.single_factor && baseline.usually_mfa() && s.outcome == SignInOutcome::Success {
+        add(SignalKind::SignInFromNewInfrastructure, 1, false, "passed with a password alone, although this user normally completes MFA".to_string());
+    }
+    v
+}
