@@ -1,5 +1,8 @@
+use serde::{Deserialize, Serialize};
+
 /// What kind of network an address or ASN belongs to, as far as sign-in risk is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum NetworkClass {
     /// Cloud, datacenter, CDN or VPS networks: people do not normally browse from here.
     Hosting,

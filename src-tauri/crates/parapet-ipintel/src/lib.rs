@@ -24,8 +24,11 @@ mod lists;
 mod special;
 mod tables;
 
+use std::fmt;
 use std::net::IpAddr;
 use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
 
 pub use class::NetworkClass;
 pub use error::IpIntelError;
@@ -38,7 +41,8 @@ pub const DATA_ATTRIBUTION: &str = "IP to ASN and country data: ip-location-db 2
     (RouteViews, DB-IP.com IP to ASN Lite, NRO statistics; CC BY 4.0). IP Geolocation by DB-IP.";
 
 /// What is known about the network an address belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NetworkInfo {
     pub asn: Option<u32>,
     pub organisation: Option<String>,
@@ -59,7 +63,8 @@ impl NetworkInfo {
 }
 
 /// The IP-intelligence index. Immutable; share one instance ([`IpIntel::embedded`]).
-#[derive(Debug, Default)]
+/// `IpIntel::default()` is an empty index that answers `Unknown` for everything.
+#[derive(Default)]
 pub struct IpIntel {
     tables: Tables,
     /// Class of each ASN in `tables.names`, same order.
@@ -68,6 +73,17 @@ pub struct IpIntel {
     curated: Vec<CuratedAsn>,
     /// A handful of entries, so a linear scan beats any index.
     ranges: Vec<CuratedRange>,
+}
+
+/// The tables hold about a million rows, so Debug shows their sizes only.
+impl fmt::Debug for IpIntel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IpIntel")
+            .field("table_sizes", &self.table_sizes())
+            .field("curated_asns", &self.curated.len())
+            .field("curated_ranges", &self.ranges.len())
+            .finish()
+    }
 }
 
 static EMBEDDED: OnceLock<Result<IpIntel, IpIntelError>> = OnceLock::new();

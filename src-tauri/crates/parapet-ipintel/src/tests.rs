@@ -213,3 +213,23 @@ fn corrupt_blob_is_reported() {
         Err(IpIntelError::Inflate(_))
     ));
 }
+
+#[test]
+fn debug_output_stays_small() {
+    let text = format!("{:?}", intel());
+    assert!(text.len() < 200 && text.contains("table_sizes"), "{text}");
+}
+
+#[test]
+fn network_info_serialises_in_camel_case() {
+    let info = intel().lookup(ip("20.190.128.1"));
+    let json = serde_json::to_value(&info).unwrap();
+    assert_eq!(json["asn"], 8075);
+    assert_eq!(json["class"], "microsoft");
+    assert_eq!(
+        serde_json::to_value(IspResidential).unwrap(),
+        "ispResidential"
+    );
+    let back: NetworkInfo = serde_json::from_value(json).unwrap();
+    assert_eq!(back, info);
+}
