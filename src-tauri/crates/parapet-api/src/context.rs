@@ -1,0 +1,104 @@
+use crate::ApiError;
+use parapet_secrets::Keyring;
+use parapet_store::Store;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// The Tauri identifier; it also names the data directory and the keyring namespace.
+pub const APP_IDENTIFIER: &str = "app.parapet.desktop";
+
+/// Which profile the app runs on. The demo never shares a data directory or keyring namespace
+/// with real tenants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workspace {
+    /// The technician's real tenants.
+    Real,
+    /// Demo tenants served by the built-in Graph simulator.
+    Demo,
+}
+
+/// How to build an [`AppContext`]; the CLI fills it from `--data-dir`, `PARAPET_DATA_DIR` and
+/// `--demo`.
+#[derive(Debug, Clone)]
+pub struct ContextOptions {
+    /// Overrides the platform data directory (tests point this at a temporary directory).
+    pub data_dir: Option<PathBuf>,
+    /// Real or demo profile.
+    pub workspace: Workspace,
+}
+
+/// Everything a use case needs, built once at start-up and shared by reference.
+///
+/// There are no global statics: the shell hands this to Tauri's state, the CLI and tests hold
+/// it on the stack.
+#[derive(Debug)]
+pub struct AppContext {
+    data_dir: PathBuf,
+    workspace: Workspace,
+    store: Mutex<Store>,
+    keyring: Keyring,
+}
+
+impl AppContext {
+    /// Creates the data directory if needed and opens (migrating) the workspace database.
+    pub fn open(options: &ContextOptions) -> Result<Self, ApiError> {
+        let data_dir = match &options.data_dir {
+            Some(dir) => dir.clone(),
+            None => default_data_dir(options.workspace)?,
+        };
+        std::fs::create_dir_all(&data_dir).map_err(|e| {
+            ApiError::storage(format!(
+                "cannot create the data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let store = Store::open(&data_dir.join("parapet.db"))?;
+        let namespace = match options.workspace {
+            Workspace::Real => APP_IDENTIFIER.to_string(),
+            Workspace::Demo => format!("{APP_IDENTIFIER}.demo"),
+        };
+        Ok(Self {
+            data_dir,
+            workspace: options.workspace,
+            store: Mutex::new(store),
+            keyring: Keyring::open(namespace),
+        })
+    }
+
+    /// The workspace's data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Real or demo.
+    pub fn workspace(&self) -> Workspace {
+        self.workspace
+    }
+
+    /// The OS keyring under this workspace's namespace.
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
+    }
+
+    /// The workspace database. A poisoned lock means an earlier use case panicked mid-write;
+    /// SQLite's transactions kept the file consistent, so the store is still usable.
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The platform's per-user data directory for Parapet (e.g. `~/.local/share/app.parapet.desktop`
+/// on Linux, as Tauri's `app_data_dir` resolves it), with one subdirectory per workspace.
+pub fn default_data_dir(workspace: Workspace) -> Result<PathBuf, ApiError> {
+    let base = dirs::data_dir()
+        .ok_or_else(|| {
+            ApiError::storage("the platform has no per-user data directory; pass --data-dir")
+        })?
+        .join(APP_IDENTIFIER);
+    Ok(match workspace {
+        Workspace::Real => base.join("workspace"),
+        Workspace::Demo => base.join("demo-workspace"),
+    })
+}

@@ -1,0 +1,64 @@
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A failure as the UI sees it: a code it may branch on and a message it shows as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    /// What kind of failure, for the UI to branch on.
+    pub code: ErrorCode,
+    /// A sentence for the technician; never contains a secret.
+    pub message: String,
+}
+
+/// The failure kinds the UI handles differently. Add a variant only when a caller branches on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request named something that does not exist.
+    NotFound,
+    /// The request itself was invalid (bad value, malformed file).
+    InvalidInput,
+    /// The data directory or database failed.
+    Storage,
+    /// The OS keyring is missing, locked or refused access.
+    KeyringUnavailable,
+    /// A bug or an unexpected state.
+    Internal,
+}
+
+impl ApiError {
+    /// An error with a code and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The request was invalid.
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+
+    /// Storage failed.
+    pub fn storage(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Storage, message)
+    }
+}
+
+impl From<parapet_store::StoreError> for ApiError {
+    fn from(error: parapet_store::StoreError) -> Self {
+        let code = match error {
+            parapet_store::StoreError::NotFound { .. } => ErrorCode::NotFound,
+            _ => ErrorCode::Storage,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+impl From<parapet_secrets::SecretsError> for ApiError {
+    fn from(error: parapet_secrets::SecretsError) -> Self {
+        Self::new(ErrorCode::KeyringUnavailable, error.to_string())
+    }
+}

@@ -1,0 +1,17 @@
+//! The one API every caller uses: the Tauri shell, the `parapet` CLI and the tests.
+//!
+//! Each use case is a plain function over an [`AppContext`]; the shell's commands are one-line
+//! delegations to these functions, so everything the UI can do is testable without a window.
+//! This crate owns the IPC contract: the request and reply types in [`dto`] derive `ts_rs::TS`
+//! and are generated into `ui/src/lib/bindings/` (a test fails when the committed files are
+//! stale), and every failure reaches the UI as an [`ApiError`] `{code, message}`.
+
+pub mod app;
+mod context;
+pub mod dto;
+mod error;
+pub mod settings;
+pub mod tenants;
+
+pub use context::{default_data_dir, AppContext, ContextOptions, Workspace, APP_IDENTIFIER};
+pub use error::{ApiError, ErrorCode};

@@ -1,0 +1,36 @@
+//! Round trip through the real OS keyring (Secret Service under the README's test command).
+
+use parapet_secrets::{Keyring, SecretKey, SecretsError, Sensitive};
+
+fn in_ci() -> bool {
+    matches!(std::env::var("CI").as_deref(), Ok(v) if !v.is_empty() && v != "false" && v != "0")
+}
+
+#[test]
+fn secret_round_trips_through_the_os_keyring() {
+    let keyring = Keyring::open(format!("app.parapet.test.{}", std::process::id()));
+    if let Err(error @ (SecretsError::Unavailable(_) | SecretsError::AccessDenied(_))) =
+        keyring.check()
+    {
+        assert!(
+            !in_ci(),
+            "the OS keyring is required in CI: {error}; run ./dev test"
+        );
+        eprintln!("KEYRING TEST NOT RUN (outside CI): {error}; run ./dev test");
+        return;
+    }
+    let key = SecretKey::new("tenant:contoso:client-secret");
+    let secret = Sensitive::new("s3cr3t-value~with.chars".to_string());
+    keyring.set(&key, &secret).unwrap();
+    assert_eq!(
+        keyring.get(&key).unwrap().unwrap().expose(),
+        secret.expose()
+    );
+    keyring
+        .set(&key, &Sensitive::new("rotated".into()))
+        .unwrap();
+    assert_eq!(keyring.get(&key).unwrap().unwrap().expose(), "rotated");
+    keyring.delete(&key).unwrap();
+    assert!(keyring.get(&key).unwrap().is_none());
+    keyring.delete(&key).unwrap();
+}

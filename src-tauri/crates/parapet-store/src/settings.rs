@@ -1,0 +1,44 @@
+use crate::{Store, StoreError};
+use rusqlite::OptionalExtension;
+
+/// The settings the store knows; a closed set so a typo cannot create a stray key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingKey {
+    /// The MSP's name as shown on white-labeled reports.
+    MspDisplayName,
+    /// Upper bounds (inclusive) of the billable-user volume tiers, comma-separated.
+    VolumeTierBounds,
+}
+
+impl SettingKey {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::MspDisplayName => "msp_display_name",
+            Self::VolumeTierBounds => "volume_tier_bounds",
+        }
+    }
+}
+
+impl Store {
+    /// A setting's value, or `None` when it was never set.
+    pub fn setting(&self, key: SettingKey) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .connection()
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [key.as_str()],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Sets a setting, replacing any previous value.
+    pub fn set_setting(&self, key: SettingKey, value: &str) -> Result<(), StoreError> {
+        self.connection().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key.as_str(), value],
+        )?;
+        Ok(())
+    }
+}

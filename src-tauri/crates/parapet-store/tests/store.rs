@@ -1,0 +1,124 @@
+//! The store against a real SQLite file.
+
+use chrono::{TimeZone, Utc};
+use parapet_store::{SettingKey, Store, StoreError, TenantFlags, TenantRow};
+
+fn tenant(id: &str, name: &str) -> TenantRow {
+    TenantRow {
+        id: id.into(),
+        display_name: name.into(),
+        default_domain: format!("{}.onmicrosoft.com", name.to_lowercase()),
+        onboarded_at: Utc.with_ymd_and_hms(2026, 11, 1, 9, 30, 0).unwrap(),
+        flags: TenantFlags::default(),
+    }
+}
+
+#[test]
+fn migrates_an_empty_file_to_the_latest_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parapet.db");
+    let store = Store::open(&path).unwrap();
+    assert!(store.schema_version().unwrap() >= 1);
+    assert!(store.tenants().unwrap().is_empty());
+    drop(store);
+    // Reopening applies nothing twice and keeps the version.
+    let reopened = Store::open(&path).unwrap();
+    assert!(reopened.schema_version().unwrap() >= 1);
+}
+
+#[test]
+fn uses_wal_and_foreign_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parapet.db");
+    drop(Store::open(&path).unwrap());
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = raw
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn refuses_a_database_from_a_newer_parapet() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parapet.db");
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.pragma_update(None, "user_version", 9999).unwrap();
+    drop(raw);
+    let error = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(error, StoreError::TooNew { found: 9999, .. }),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_gives_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parapet.db");
+    std::fs::write(
+        &path,
+        b"this is not sqlite, just some text that is long enough",
+    )
+    .unwrap();
+    let error = Store::open(&path).unwrap_err();
+    assert!(error.to_string().contains("database"), "{error}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"this is not sqlite, just some text that is long enough",
+        "a bad file is left as it was"
+    );
+}
+
+#[test]
+fn tenants_round_trip_with_their_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("parapet.db")).unwrap();
+    store.upsert_tenant(&tenant("t-2", "Zephyr")).unwrap();
+    store.upsert_tenant(&tenant("t-1", "acme")).unwrap();
+    let flags = TenantFlags {
+        response_enabled: true,
+        paused: true,
+        scan_only: false,
+    };
+    store.set_tenant_flags("t-1", flags).unwrap();
+    let tenants = store.tenants().unwrap();
+    assert_eq!(
+        tenants.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        ["t-1", "t-2"]
+    );
+    assert_eq!(tenants[0].flags, flags);
+    assert_eq!(tenants[0].onboarded_at, tenant("t-1", "acme").onboarded_at);
+    // Re-onboarding keeps the technician's switches.
+    store.upsert_tenant(&tenant("t-1", "Acme Ltd")).unwrap();
+    let again = store.tenants().unwrap();
+    assert_eq!(again[0].display_name, "Acme Ltd");
+    assert_eq!(again[0].flags, flags);
+    store.remove_tenant("t-1").unwrap();
+    assert_eq!(store.tenants().unwrap().len(), 1);
+    assert!(matches!(
+        store.remove_tenant("t-1"),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(store.set_tenant_flags("nope", flags).is_err());
+}
+
+#[test]
+fn settings_are_set_and_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("parapet.db")).unwrap();
+    assert_eq!(store.setting(SettingKey::MspDisplayName).unwrap(), None);
+    store
+        .set_setting(SettingKey::MspDisplayName, "Bastion IT <b>")
+        .unwrap();
+    store
+        .set_setting(SettingKey::MspDisplayName, "Bastion IT")
+        .unwrap();
+    assert_eq!(
+        store
+            .setting(SettingKey::MspDisplayName)
+            .unwrap()
+            .as_deref(),
+        Some("Bastion IT")
+    );
+}

@@ -1,0 +1,29 @@
+//! IPC commands. Each is one line: argument plumbing to the `parapet_api` function of the same
+//! name, so behaviour lives (and is tested) in the API layer.
+
+use parapet_api::dto::{AppInfo, Settings, TenantSummary};
+use parapet_api::{ApiError, AppContext};
+use tauri::State;
+
+#[tauri::command]
+pub fn app_info(context: State<'_, AppContext>) -> AppInfo {
+    parapet_api::app::info(&context)
+}
+
+#[tauri::command]
+pub fn list_tenants(context: State<'_, AppContext>) -> Result<Vec<TenantSummary>, ApiError> {
+    parapet_api::tenants::list(&context)
+}
+
+#[tauri::command]
+pub fn get_settings(context: State<'_, AppContext>) -> Result<Settings, ApiError> {
+    parapet_api::settings::get(&context)
+}
+
+#[tauri::command]
+pub fn update_settings(
+    context: State<'_, AppContext>,
+    settings: Settings,
+) -> Result<Settings, ApiError> {
+    parapet_api::settings::update(&context, &settings)
+}

@@ -1,0 +1,54 @@
+//! The Tauri shell: the only code that knows about windows and IPC.
+//!
+//! It builds one [`AppContext`] at start-up, hands it to Tauri's state, and registers the
+//! commands in [`commands`], each a one-line delegation to `parapet_api`.
+
+mod commands;
+
+use parapet_api::{AppContext, ContextOptions};
+use std::process::ExitCode;
+
+/// Opens the desktop app on the workspace the options select; returns when the window closes.
+pub fn run(options: &ContextOptions) -> ExitCode {
+    if let Err(why) = display_available() {
+        eprintln!("parapet: {why}");
+        return ExitCode::FAILURE;
+    }
+    let context = match AppContext::open(options) {
+        Ok(context) => context,
+        Err(error) => {
+            eprintln!("parapet: {}", error.message);
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = tauri::Builder::default()
+        .manage(context)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_tenants,
+            commands::get_settings,
+            commands::update_settings,
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("parapet: the window could not be opened: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// On Linux a window needs an X11 or Wayland display; say how to get one instead of letting
+/// GTK abort with a cryptic message.
+fn display_available() -> Result<(), String> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        return Err("no display: DISPLAY and WAYLAND_DISPLAY are unset. Start it under a virtual \
+                    display with `xvfb-run -a parapet`, or run a headless command (see `parapet --help`)"
+            .into());
+    }
+    Ok(())
+}

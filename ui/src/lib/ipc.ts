@@ -1,0 +1,80 @@
+// The single IPC module: the only file that talks to the Rust side. Every call is typed with
+// the generated bindings, and every rejection becomes an `IpcError` carrying the API's code.
+import type { ApiError } from "./bindings/ApiError";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { Settings } from "./bindings/Settings";
+import type { TenantSummary } from "./bindings/TenantSummary";
+
+export type { AppInfo, ErrorCode, Settings, TenantSummary };
+
+/** A failed call, as the API reported it. */
+export class IpcError extends Error {
+  readonly code: ErrorCode | "ipc_unavailable";
+  constructor(code: ErrorCode | "ipc_unavailable", message: string) {
+    super(message);
+    this.name = "IpcError";
+    this.code = code;
+  }
+}
+
+/** Everything the UI can ask of the backend; one method per command. */
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  listTenants(): Promise<TenantSummary[]>;
+  getSettings(): Promise<Settings>;
+  updateSettings(settings: Settings): Promise<Settings>;
+}
+
+type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
+
+function isApiError(value: unknown): value is ApiError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === "string" &&
+    typeof (value as { message?: unknown }).message === "string"
+  );
+}
+
+/** Turns whatever a rejected invoke produced into an `IpcError`. */
+export function toIpcError(reason: unknown): IpcError {
+  if (reason instanceof IpcError) return reason;
+  if (isApiError(reason)) return new IpcError(reason.code, reason.message);
+  const text = reason instanceof Error ? reason.message : String(reason);
+  return new IpcError("internal", text);
+}
+
+/** A backend over any invoke function (Tauri's in the app, a fake in tests). */
+export function backendOver(invoke: Invoke): Backend {
+  const call = async <T>(command: string, args?: Record<string, unknown>): Promise<T> => {
+    try {
+      return await invoke<T>(command, args);
+    } catch (reason) {
+      throw toIpcError(reason);
+    }
+  };
+  return {
+    appInfo: () => call<AppInfo>("app_info"),
+    listTenants: () => call<TenantSummary[]>("list_tenants"),
+    getSettings: () => call<Settings>("get_settings"),
+    updateSettings: (settings) => call<Settings>("update_settings", { settings }),
+  };
+}
+
+async function tauriInvoke<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  const { invoke } = await import("@tauri-apps/api/core");
+  return invoke<T>(command, args);
+}
+
+let current: Backend = backendOver(tauriInvoke);
+
+/** The backend the UI uses. */
+export function backend(): Backend {
+  return current;
+}
+
+/** Replaces the backend (Vitest runs the UI against a fake). */
+export function setBackend(next: Backend): void {
+  current = next;
+}
