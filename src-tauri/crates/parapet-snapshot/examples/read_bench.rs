@@ -17,7 +17,11 @@ fn main() {
         eprintln!("usage: read_bench <snapshot dir> [iterations]");
         std::process::exit(2);
     };
-    let iterations: u32 = args.next().and_then(|n| n.parse().ok()).unwrap_or(20).max(1);
+    let iterations: u32 = args
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20)
+        .max(1);
 
     let bytes: u64 = parapet_snapshot::SNAPSHOT_FILES
         .iter()
@@ -49,7 +53,9 @@ fn main() {
     for _ in 0..iterations {
         let start = Instant::now();
         for file in parapet_snapshot::SNAPSHOT_FILES {
-            let Ok(handle) = std::fs::File::open(dir.join(file)) else { continue };
+            let Ok(handle) = std::fs::File::open(dir.join(file)) else {
+                continue;
+            };
             let reader = std::io::BufReader::with_capacity(256 * 1024, handle);
             let value: serde_json::Value = serde_json::from_reader(reader).expect("valid JSON");
             std::hint::black_box(&value);
@@ -57,7 +63,13 @@ fn main() {
         best_untyped = best_untyped.min(start.elapsed());
     }
     let mean_untyped = started.elapsed() / iterations;
-    report("untyped Value parse", records, bytes, mean_untyped, best_untyped);
+    report(
+        "untyped Value parse",
+        records,
+        bytes,
+        mean_untyped,
+        best_untyped,
+    );
 
     let snapshot = parapet_snapshot::read(&dir).expect("read");
     let temp = std::env::temp_dir().join(format!("read_bench-{}", std::process::id()));
@@ -65,7 +77,13 @@ fn main() {
     parapet_snapshot::write(&snapshot, &temp).expect("write");
     let write_time = start.elapsed();
     let _ = std::fs::remove_dir_all(&temp);
-    report("write (pretty, fsync)", records, bytes, write_time, write_time);
+    report(
+        "write (pretty, fsync)",
+        records,
+        bytes,
+        write_time,
+        write_time,
+    );
 
     println!("{}", snapshot.record_count());
 }

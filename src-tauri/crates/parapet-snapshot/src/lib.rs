@@ -38,6 +38,6 @@ mod write;
 pub use error::SnapshotError;
 pub use files::{EXPECTED_FILE, PER_USER_FILES, SNAPSHOT_FILES, TENANT_FILE};
 pub use read::{read, read_with, ReadOptions};
-pub use snapshot::{PerUser, RecordCount, Snapshot};
+pub use snapshot::{PerUser, RecordCount, Snapshot, UserIndex};
 pub use validate::validate;
 pub use write::{write, write_with, WriteOptions};

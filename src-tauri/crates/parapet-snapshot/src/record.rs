@@ -226,3 +226,6 @@ macro_rules! record {
 }
 
 pub(crate) use record;
+
+#[cfg(test)]
+mod tests;

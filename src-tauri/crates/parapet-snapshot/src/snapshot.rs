@@ -1,6 +1,6 @@
 //! The in-memory snapshot: every collection of one tenant at one moment.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{
     AppRoleAssignment, Application, AuditRecord, AuthenticationMethod, ConditionalAccessPolicy,
@@ -99,12 +99,28 @@ impl Snapshot {
         }
     }
 
-    /// The user with object id `id`.
+    /// Hash lookups of users by id and UPN, for callers that look users up per record.
+    pub fn user_index(&self) -> UserIndex<'_> {
+        UserIndex {
+            by_id: self
+                .users
+                .iter()
+                .map(|user| (user.id.as_str(), user))
+                .collect(),
+            by_upn: self
+                .users
+                .iter()
+                .map(|user| (user.user_principal_name.to_ascii_lowercase(), user))
+                .collect(),
+        }
+    }
+
+    /// The user with object id `id` (a linear scan; see [`Snapshot::user_index`]).
     pub fn user(&self, id: &str) -> Option<&User> {
         self.users.iter().find(|user| user.id == id)
     }
 
-    /// The user whose UPN is `upn`, compared case-insensitively.
+    /// The user whose UPN is `upn`, compared case-insensitively (a linear scan).
     pub fn user_by_upn(&self, upn: &str) -> Option<&User> {
         self.users.iter().find(|user| user.has_upn(upn))
     }
@@ -197,5 +213,25 @@ impl Snapshot {
                 ),
             ],
         }
+    }
+}
+
+/// Users of a snapshot by object id and by UPN (case-insensitive). [`crate::read`] guarantees
+/// both are unique, so no user shadows another.
+#[derive(Debug, Clone)]
+pub struct UserIndex<'a> {
+    by_id: HashMap<&'a str, &'a User>,
+    by_upn: HashMap<String, &'a User>,
+}
+
+impl<'a> UserIndex<'a> {
+    /// The user with object id `id`.
+    pub fn by_id(&self, id: &str) -> Option<&'a User> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The user whose UPN is `upn`, compared case-insensitively.
+    pub fn by_upn(&self, upn: &str) -> Option<&'a User> {
+        self.by_upn.get(&upn.to_ascii_lowercase()).copied()
     }
 }

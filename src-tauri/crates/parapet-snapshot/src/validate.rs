@@ -19,7 +19,7 @@ pub fn validate(snapshot: &Snapshot) -> Result<(), SnapshotError> {
     let upns: Vec<String> = snapshot
         .users
         .iter()
-        .map(|u| u.user_principal_name.to_lowercase())
+        .map(|u| u.user_principal_name.to_ascii_lowercase())
         .collect();
     unique(
         "users.json",

@@ -1,0 +1,92 @@
+use serde_json::{json, Value};
+
+use crate::model::{PasswordCredential, SignInStatus, TransportRule};
+
+/// Reading then writing gives back exactly the input: absent stays absent, `null` stays `null`,
+/// unknown fields survive.
+#[test]
+fn records_re_emit_exactly_what_they_read() {
+    let inputs = [
+        json!({"errorCode": 0}),
+        json!({"errorCode": 0, "failureReason": null, "additionalDetails": null}),
+        json!({"errorCode": 50126, "failureReason": "Invalid password", "extra": {"a": [1, null]}}),
+        json!({"errorCode": -1, "additionalDetails": "x", "unknown": null}),
+    ];
+    for input in inputs {
+        let status: SignInStatus = serde_json::from_value(input.clone()).expect("parse");
+        assert_eq!(serde_json::to_value(&status).expect("emit"), input);
+    }
+}
+
+#[test]
+fn null_and_absent_optional_fields_both_read_as_none() {
+    let absent: SignInStatus = serde_json::from_value(json!({"errorCode": 0})).unwrap();
+    let null: SignInStatus =
+        serde_json::from_value(json!({"errorCode": 0, "failureReason": null})).unwrap();
+    assert_eq!(absent.failure_reason, None);
+    assert_eq!(null.failure_reason, None);
+    assert_eq!(null.extra.get("failureReason"), Some(&Value::Null));
+}
+
+#[test]
+fn a_typed_value_set_in_code_replaces_a_remembered_null() {
+    let mut status: SignInStatus =
+        serde_json::from_value(json!({"errorCode": 0, "failureReason": null})).unwrap();
+    status.failure_reason = Some("Blocked by Parapet".to_owned());
+    let emitted = serde_json::to_string(&status).unwrap();
+    assert_eq!(emitted.matches("failureReason").count(), 1, "{emitted}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&emitted).unwrap()["failureReason"],
+        json!("Blocked by Parapet")
+    );
+}
+
+#[test]
+fn a_repeated_key_keeps_its_last_value() {
+    let status: SignInStatus = serde_json::from_str(
+        r#"{"errorCode": 1, "failureReason": null, "failureReason": "late", "errorCode": 2}"#,
+    )
+    .unwrap();
+    assert_eq!(status.error_code, 2);
+    assert_eq!(status.failure_reason.as_deref(), Some("late"));
+    assert!(status.extra.is_empty(), "{:?}", status.extra);
+}
+
+#[test]
+fn times_and_lists_are_typed() {
+    let rule: TransportRule = serde_json::from_value(json!({
+        "Identity": "BCC finance",
+        "BlindCopyTo": ["x@example.com"],
+        "WhenChanged": "2026-10-20T23:22:34.1200000Z",
+        "SetSCL": -1
+    }))
+    .unwrap();
+    assert_eq!(
+        rule.blind_copy_to.as_deref(),
+        Some(&["x@example.com".to_owned()][..])
+    );
+    assert_eq!(rule.set_scl, Some(-1));
+    let emitted = serde_json::to_value(&rule).unwrap();
+    assert_eq!(emitted["WhenChanged"], json!("2026-10-20T23:22:34.12Z"));
+}
+
+#[test]
+fn debug_output_redacts_secrets_kept_in_extra() {
+    let credential: PasswordCredential = serde_json::from_value(json!({
+        "keyId": "k1",
+        "secretText": "hunter2-very-secret",
+        "hint": "hun"
+    }))
+    .unwrap();
+    let debug = format!("{credential:?}");
+    assert!(!debug.contains("hunter2"), "{debug}");
+    assert!(
+        debug.contains("<redacted>") && debug.contains("k1"),
+        "{debug}"
+    );
+    // The secret is still data: serializing keeps it, so a simulator can serve what it was given.
+    assert_eq!(
+        serde_json::to_value(&credential).unwrap()["secretText"],
+        json!("hunter2-very-secret")
+    );
+}
