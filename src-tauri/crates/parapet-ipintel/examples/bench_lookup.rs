@@ -16,6 +16,7 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(2_000_000);
 
+    let rss_before = resident_memory().unwrap_or_else(|| "unknown (no /proc)".into());
     let started = Instant::now();
     let intel = match IpIntel::try_embedded() {
         Ok(intel) => intel,
@@ -24,8 +25,9 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let rss_after = resident_memory().unwrap_or_else(|| "unknown (no /proc)".into());
     println!(
-        "index built in {:.1} ms",
+        "index built in {:.1} ms; resident memory {rss_before} before, {rss_after} after",
         started.elapsed().as_secs_f64() * 1e3
     );
 
@@ -76,4 +78,11 @@ fn main() {
         "{n} classify_asn calls: {:.2} M/s; {anonymising} anonymising",
         n as f64 / secs / 1e6
     );
+}
+
+/// VmRSS from /proc (Linux only), e.g. "41236 kB".
+fn resident_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    Some(line.trim_start_matches("VmRSS:").trim().to_string())
 }

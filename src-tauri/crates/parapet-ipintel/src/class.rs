@@ -28,6 +28,17 @@ pub enum NetworkClass {
     Unknown,
 }
 
+/// Lower-case fragments of mail/security-gateway vendors' registered names.
+const MAIL_GATEWAY_VENDORS: &[&str] = &[
+    "mimecast",
+    "proofpoint",
+    "barracuda networks",
+    "ironport",
+    "messagelabs",
+    "zscaler",
+    "hornetsecurity",
+];
+
 impl NetworkClass {
     /// True for networks that hide where a person really is: hosting, VPN and Tor.
     pub fn is_anonymising_infrastructure(self) -> bool {
@@ -81,6 +92,11 @@ impl NetworkClass {
             .collect();
         let has = |w: &str| words.contains(&w);
         let starts = |p: &str| words.iter().any(|w| w.starts_with(p));
+        // Vendors of mail/security gateways, for their ASNs not (yet) in the curated list.
+        // Never done for Microsoft: that class suppresses alerts, so it is curated only.
+        if MAIL_GATEWAY_VENDORS.iter().any(|v| lower.contains(v)) {
+            return Some(Self::MailGateway);
+        }
         if starts("hosting")
             || has("hoster")
             || has("datacenter")

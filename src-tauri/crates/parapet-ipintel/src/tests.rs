@@ -164,6 +164,9 @@ fn unannounced_public_space_is_unknown() {
 fn organisation_name_heuristics_are_narrow() {
     let cases = [
         ("Example Hosting Ltd", Some(Hosting)),
+        ("Mimecast Germany GmbH", Some(MailGateway)),
+        ("Zscaler Switzerland GmbH", Some(MailGateway)),
+        ("Microsoft Corporation", None),
         ("Foo Data Center GmbH", Some(Hosting)),
         ("Bar VPS SRL", Some(Hosting)),
         ("Acme Servers Inc", Some(Hosting)),
