@@ -104,11 +104,23 @@ fn known_ips_resolve() {
 }
 
 #[test]
-fn mail_gateway_ip_is_not_hosting() {
-    // A Mimecast outbound relay range (AS30031 / AS42427 family).
-    let info = intel().lookup(ip("205.139.110.1"));
-    assert_eq!(info.class, MailGateway, "{info:?}");
-    assert!(!info.class.is_anonymising_infrastructure());
+fn mail_gateway_ips_are_not_hosting() {
+    // Outbound relay ranges of Mimecast, Proofpoint (two ASNs) and Barracuda.
+    let cases = [
+        ("205.139.110.1", 30031),
+        ("148.163.128.1", 13916),
+        ("67.231.144.1", 26211),
+        ("64.235.144.1", 15324),
+    ];
+    for (addr, asn) in cases {
+        let info = intel().lookup(ip(addr));
+        assert_eq!(
+            (info.asn, info.class),
+            (Some(asn), MailGateway),
+            "{addr}: {info:?}"
+        );
+        assert!(!info.class.is_anonymising_infrastructure());
+    }
 }
 
 #[test]
