@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::client::{decode, ApiRequest, ApiVersion, TenantClient};
+use crate::client::{ApiRequest, ApiVersion, TenantClient};
 use crate::endpoints::Resource;
 use crate::error::GraphError;
 use crate::graph::query::{segment, ODataQuery};
@@ -37,6 +37,26 @@ pub fn block_users_policy(display_name: &str, users: &[&str], excluded: &[&str])
         },
         "grantControls": { "operator": "OR", "builtInControls": ["block"] },
     })
+}
+
+/// The 202 body of `resetPassword`: `{}`, or `passwordResetResponse` with the generated
+/// password.
+pub fn parse_password_reset(body: &[u8]) -> Result<Option<Sensitive<String>>, GraphError> {
+    // Not Debug: holds the raw password until it is wrapped.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Generated {
+        #[serde(default)]
+        new_password: Option<String>,
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let generated: Generated = serde_json::from_slice(body).map_err(|e| GraphError::Decode {
+        what: "the resetPassword response".into(),
+        message: e.to_string(),
+    })?;
+    Ok(generated.new_password.map(Sensitive::new))
 }
 
 impl TenantClient {
@@ -113,23 +133,11 @@ impl TenantClient {
             .send_ok(&request)
             .await
             .map_err(|e| e.scrubbed(&secrets))?;
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Generated {
-            #[serde(default)]
-            new_password: Option<String>,
-        }
-        let generated: Generated = if response.body.is_empty() {
-            Generated { new_password: None }
-        } else {
-            decode(&request.method, &request.url, &response.body)?
-        };
+        let new_password = parse_password_reset(&response.body)?;
         Ok(PasswordReset {
-            operation_url: response
-                .header("Location")
-                .map(str::to_string),
+            operation_url: response.header("Location").map(str::to_string),
             retry_after: retry_after(&response.headers),
-            new_password: generated.new_password.map(Sensitive::new),
+            new_password,
         })
     }
 

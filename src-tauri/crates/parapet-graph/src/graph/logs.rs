@@ -154,7 +154,7 @@ impl TenantClient {
 }
 
 /// Microsoft's get example wraps the query in `value`; accept both shapes.
-pub(crate) fn audit_query_from(value: Value, what: &str) -> Result<AuditLogQuery, GraphError> {
+pub fn audit_query_from(value: Value, what: &str) -> Result<AuditLogQuery, GraphError> {
     let inner = match value {
         Value::Object(ref map) if !map.contains_key("id") && map.get("value").is_some_and(Value::is_object) => {
             map["value"].clone()

@@ -9,10 +9,10 @@ mod partner;
 pub mod query;
 mod users;
 
-pub use identity::{block_users_policy, PasswordReset};
-pub use logs::{AuditLogQueryRequest, SignInEventType};
+pub use identity::{block_users_policy, parse_password_reset, PasswordReset};
+pub use logs::{audit_query_from, AuditLogQueryRequest, SignInEventType};
 pub use mail::MessageFilter;
-pub use users::USER_FIELDS;
+pub use users::{parse_boolean_answer, USER_FIELDS};
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;

@@ -22,6 +22,23 @@ pub const USER_FIELDS: &[&str] = &[
     "createdDateTime",
 ];
 
+/// `{"@odata.context":"…#Edm.Boolean","value":true}`; an empty body counts as `true`.
+pub fn parse_boolean_answer(body: &[u8]) -> Result<bool, GraphError> {
+    #[derive(Deserialize)]
+    struct Answer {
+        value: bool,
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(true);
+    }
+    serde_json::from_slice::<Answer>(body)
+        .map(|a| a.value)
+        .map_err(|e| GraphError::Decode {
+            what: "the revokeSignInSessions response".into(),
+            message: e.to_string(),
+        })
+}
+
 impl TenantClient {
     /// `GET /users` with the given `$select`/`$filter`/`$top`.
     pub fn users(&self, query: &ODataQuery) -> Pager<User> {
@@ -58,15 +75,10 @@ impl TenantClient {
             )
             .idempotent(true);
         let response = self.send_ok(&request).await?;
-        if response.status == 204 || response.body.is_empty() {
+        if response.status == 204 {
             return Ok(true);
         }
-        #[derive(Deserialize)]
-        struct Answer {
-            value: bool,
-        }
-        let answer: Answer = crate::client::decode(&request.method, &request.url, &response.body)?;
-        Ok(answer.value)
+        parse_boolean_answer(&response.body)
     }
 
     /// `PATCH /users/{id}` `{"accountEnabled": …}` → 204.

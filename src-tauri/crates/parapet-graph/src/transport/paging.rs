@@ -21,12 +21,13 @@ pub(crate) enum PageStyle {
     NextPageUriHeader,
 }
 
-#[derive(Deserialize)]
-struct ODataPage<T> {
+/// One page of a Graph (or InvokeCommand) collection.
+#[derive(Debug, Deserialize)]
+pub struct ODataPage<T> {
     #[serde(default = "Vec::new")]
-    value: Vec<T>,
+    pub value: Vec<T>,
     #[serde(rename = "@odata.nextLink", default)]
-    next_link: Option<String>,
+    pub next_link: Option<String>,
 }
 
 /// Pages of `T`, fetched one request at a time as the caller asks.
