@@ -91,7 +91,7 @@ impl Tables {
             bytes: &blob,
             section: "header",
         };
-        if cursor.take(8)? != b"PIPINTL1" {
+        if cursor.take(8)? != b"PIPINTL2" {
             return Err(IpIntelError::BadMagic);
         }
         let mut counts = [0usize; 5];
@@ -128,28 +128,70 @@ impl Tables {
         }
         tables.names.text = text;
 
-        cursor.section = "IPv4 ASN";
-        for _ in 0..counts[1] {
-            let (start, end, asn) = (cursor.u32()?, cursor.u32()?, cursor.u32()?);
-            tables.asn_v4.push(start, end, asn, cursor.section)?;
-        }
-        cursor.section = "IPv6 ASN";
-        for _ in 0..counts[2] {
-            let (start, end, asn) = (cursor.u128()?, cursor.u128()?, cursor.u32()?);
-            tables.asn_v6.push(start, end, asn, cursor.section)?;
-        }
-        cursor.section = "IPv4 country";
-        for _ in 0..counts[3] {
-            let (start, end, cc) = (cursor.u32()?, cursor.u32()?, cursor.array()?);
-            tables.country_v4.push(start, end, cc, cursor.section)?;
-        }
-        cursor.section = "IPv6 country";
-        for _ in 0..counts[4] {
-            let (start, end, cc) = (cursor.u128()?, cursor.u128()?, cursor.array()?);
-            tables.country_v6.push(start, end, cc, cursor.section)?;
+        decode_ranges(
+            &mut cursor,
+            "IPv4 ASN",
+            counts[1],
+            &mut tables.asn_v4,
+            Cursor::asn,
+        )?;
+        decode_ranges(
+            &mut cursor,
+            "IPv6 ASN",
+            counts[2],
+            &mut tables.asn_v6,
+            Cursor::asn,
+        )?;
+        decode_ranges(
+            &mut cursor,
+            "IPv4 country",
+            counts[3],
+            &mut tables.country_v4,
+            Cursor::array,
+        )?;
+        decode_ranges(
+            &mut cursor,
+            "IPv6 country",
+            counts[4],
+            &mut tables.country_v6,
+            Cursor::array,
+        )?;
+        if !cursor.bytes.is_empty() {
+            return Err(IpIntelError::Truncated { section: "trailer" });
         }
         Ok(tables)
     }
+}
+
+/// Reads `count` delta-coded rows (see build.rs) into `table`. Keys are computed in u128 and
+/// narrowed, so an IPv4 row past 255.255.255.255 is an error rather than a wrap.
+fn decode_ranges<'a, K: Copy + Ord + TryFrom<u128>, V: Copy>(
+    cursor: &mut Cursor<'a>,
+    section: &'static str,
+    count: usize,
+    table: &mut RangeTable<K, V>,
+    value: impl Fn(&mut Cursor<'a>) -> Result<V, IpIntelError>,
+) -> Result<(), IpIntelError> {
+    cursor.section = section;
+    let unsorted = IpIntelError::Unsorted { section };
+    let mut next_free = Some(0u128);
+    table.starts.reserve_exact(count);
+    table.ends.reserve_exact(count);
+    table.values.reserve_exact(count);
+    for _ in 0..count {
+        let base = next_free.ok_or_else(|| unsorted.clone())?;
+        let start = base
+            .checked_add(cursor.varint()?)
+            .ok_or_else(|| unsorted.clone())?;
+        let end = start
+            .checked_add(cursor.varint()?)
+            .ok_or_else(|| unsorted.clone())?;
+        let v = value(cursor)?;
+        let narrow = |k: u128| K::try_from(k).map_err(|_| unsorted.clone());
+        table.push(narrow(start)?, narrow(end)?, v, section)?;
+        next_free = end.checked_add(1);
+    }
+    Ok(())
 }
 
 struct Cursor<'a> {
@@ -179,8 +221,25 @@ impl<'a> Cursor<'a> {
         Ok(u32::from_le_bytes(self.array()?))
     }
 
-    fn u128(&mut self) -> Result<u128, IpIntelError> {
-        Ok(u128::from_le_bytes(self.array()?))
+    /// LEB128, at most 19 bytes for a u128.
+    fn varint(&mut self) -> Result<u128, IpIntelError> {
+        let mut value = 0u128;
+        for shift in (0..128).step_by(7) {
+            let [byte] = self.array()?;
+            value |= u128::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(IpIntelError::Truncated {
+            section: self.section,
+        })
+    }
+
+    fn asn(&mut self) -> Result<u32, IpIntelError> {
+        u32::try_from(self.varint()?).map_err(|_| IpIntelError::Truncated {
+            section: self.section,
+        })
     }
 }
 
@@ -232,14 +291,37 @@ mod tests {
             Tables::decode(&compress(b"XXXXXXXX")).unwrap_err(),
             IpIntelError::BadMagic
         );
-        let mut blob = b"PIPINTL1".to_vec();
-        blob.extend_from_slice(&[0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-        blob.extend_from_slice(&[1, 0, 0, 0]);
+        // Header: no names, two IPv4 ASN rows, nothing else.
+        let header = |rows: &[u8]| {
+            let mut blob = b"PIPINTL2".to_vec();
+            blob.extend_from_slice(&[0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            blob.extend_from_slice(rows);
+            compress(&blob)
+        };
+        // Rows 10..=19 -> AS7 and (gap 5) 25..=25 -> AS300 (varint 0xac 0x02).
+        let tables = Tables::decode(&header(&[10, 9, 7, 5, 0, 0xac, 0x02])).unwrap();
+        let got: Vec<_> = [9, 10, 19, 20, 25, 26]
+            .iter()
+            .map(|&k| tables.asn_v4.get(k))
+            .collect();
+        assert_eq!(got, [None, Some(7), Some(7), None, Some(300), None]);
+        let truncated = Tables::decode(&header(&[10, 9, 7, 5, 0])).unwrap_err();
         assert_eq!(
-            Tables::decode(&compress(&blob)).unwrap_err(),
+            truncated,
             IpIntelError::Truncated {
                 section: "IPv4 ASN"
             }
         );
+        // A row past 255.255.255.255 must not wrap around.
+        let huge = [0xff, 0xff, 0xff, 0xff, 0x0f, 0, 1, 0, 0, 1];
+        let overflow = Tables::decode(&header(&huge)).unwrap_err();
+        assert_eq!(
+            overflow,
+            IpIntelError::Unsorted {
+                section: "IPv4 ASN"
+            }
+        );
+        let trailing = Tables::decode(&header(&[10, 9, 7, 5, 0, 0xac, 0x02, 0])).unwrap_err();
+        assert_eq!(trailing, IpIntelError::Truncated { section: "trailer" });
     }
 }
