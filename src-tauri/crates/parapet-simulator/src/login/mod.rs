@@ -1,0 +1,85 @@
+//! The Entra login host (`/login/...` stands in for `https://login.microsoftonline.com`).
+
+pub mod authorize;
+pub mod consent;
+pub mod errors;
+pub mod token;
+
+use crate::http::SimResponse;
+use crate::server::App;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use base64::Engine;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub async fn token_endpoint(
+    State(app): State<Arc<App>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> SimResponse {
+    let form = parse_form(&body);
+    let now = app.now();
+    let mut st = app.lock();
+    token::handle(&mut st, &tenant, &form, basic_auth(&headers), now)
+}
+
+pub async fn authorize_endpoint(
+    State(app): State<Arc<App>>,
+    Path(tenant): Path<String>,
+    RawQuery(query): RawQuery,
+) -> SimResponse {
+    let q = parse_form(query.unwrap_or_default().as_bytes());
+    let now = app.now();
+    let mut st = app.lock();
+    authorize::handle(&mut st, &tenant, &q, now)
+}
+
+pub async fn consent_page(
+    State(app): State<Arc<App>>,
+    Path(tenant): Path<String>,
+    RawQuery(query): RawQuery,
+) -> SimResponse {
+    let q = parse_form(query.unwrap_or_default().as_bytes());
+    let now = app.now();
+    let st = app.lock();
+    consent::page(&st, &tenant, &q, now)
+}
+
+pub async fn consent_submit(
+    State(app): State<Arc<App>>,
+    Path(tenant): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> SimResponse {
+    // The form posts to the page URL, so fields may come from the query as well as the body.
+    let mut form = parse_form(query.unwrap_or_default().as_bytes());
+    form.extend(parse_form(&body));
+    let now = app.now();
+    let mut st = app.lock();
+    consent::submit(&mut st, &tenant, &form, now)
+}
+
+fn parse_form(bytes: &[u8]) -> HashMap<String, String> {
+    url::form_urlencoded::parse(bytes).into_owned().collect()
+}
+
+fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    let dec = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+    };
+    Some((dec(id)?, dec(secret)?))
+}
