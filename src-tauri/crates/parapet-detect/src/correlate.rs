@@ -22,37 +22,75 @@ pub fn incidents(ctx: &Context<'_>, signals: &[Signal], now: DateTime<Utc>) -> V
     for s in signals {
         by_user.entry(s.user_id.as_str()).or_default().push(s);
     }
-    let mut out: Vec<Incident> = by_user.into_iter().filter_map(|(user, sigs)| incident_for(ctx, user, &sigs, now)).collect();
+    let mut out: Vec<Incident> = by_user
+        .into_iter()
+        .filter_map(|(user, sigs)| incident_for(ctx, user, &sigs, now))
+        .collect();
     out.sort_by(|a, b| {
-        (std::cmp::Reverse(a.severity), a.first_seen, &a.user_principal_name).cmp(&(std::cmp::Reverse(b.severity), b.first_seen, &b.user_principal_name))
+        (
+            std::cmp::Reverse(a.severity),
+            a.first_seen,
+            &a.user_principal_name,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.severity),
+                b.first_seen,
+                &b.user_principal_name,
+            ))
     });
     out
 }
 
-fn incident_for(ctx: &Context<'_>, user_id: &str, sigs: &[&Signal], now: DateTime<Utc>) -> Option<Incident> {
+fn incident_for(
+    ctx: &Context<'_>,
+    user_id: &str,
+    sigs: &[&Signal],
+    now: DateTime<Utc>,
+) -> Option<Incident> {
     let evidence = ctx.evidence;
-    let access: Vec<&Signal> = sigs.iter().copied().filter(|s| s.kind.is_access()).collect();
+    let access: Vec<&Signal> = sigs
+        .iter()
+        .copied()
+        .filter(|s| s.kind.is_access())
+        .collect();
     let actions: Vec<&Signal> = sigs
         .iter()
         .copied()
-        .filter(|s| !s.kind.is_access() && (s.attacker_context || s.strength == Strength::Strong) && s.strength >= Strength::Medium)
+        .filter(|s| {
+            !s.kind.is_access()
+                && (s.attacker_context || s.strength == Strength::Strong)
+                && s.strength >= Strength::Medium
+        })
         .collect();
     let strong_access = access.iter().any(|s| s.strength == Strength::Strong);
     let corroborated = actions.iter().any(|s| s.attacker_context);
-    let rogue_app = actions.iter().any(|s| s.kind == SignalKind::IllicitConsent && s.strength == Strength::Strong);
-    let raise = if access.is_empty() { rogue_app } else { strong_access || corroborated };
+    let rogue_app = actions
+        .iter()
+        .any(|s| s.kind == SignalKind::IllicitConsent && s.strength == Strength::Strong);
+    let raise = if access.is_empty() {
+        rogue_app
+    } else {
+        strong_access || corroborated
+    };
     if !raise {
         return None;
     }
     let attacker_signals: Vec<&Signal> = access.iter().chain(actions.iter()).copied().collect();
     let first_seen = attacker_signals.iter().map(|s| s.time).min()?;
-    let last_attacker = attacker_signals.iter().filter(|s| s.attacker_context).map(|s| s.last_time()).max().unwrap_or(first_seen);
+    let last_attacker = attacker_signals
+        .iter()
+        .filter(|s| s.attacker_context)
+        .map(|s| s.last_time())
+        .max()
+        .unwrap_or(first_seen);
     let persistence = persistence(ctx, user_id, &attacker_signals);
     let remediation = remediation_after(evidence, user_id, last_attacker);
     let kind = match (&remediation, persistence.is_empty()) {
         (Some(_), true) => IncidentKind::PastCompromise,
         (Some(_), false) => IncidentKind::LeftoverPersistence,
-        (None, _) if access.is_empty() && last_attacker < now - Duration::days(APP_ACTIVE_DAYS) => IncidentKind::LeftoverPersistence,
+        (None, _) if access.is_empty() && last_attacker < now - Duration::days(APP_ACTIVE_DAYS) => {
+            IncidentKind::LeftoverPersistence
+        }
         (None, _) => IncidentKind::ActiveCompromise,
     };
     let exfil = actions.iter().any(|s| {
@@ -72,7 +110,9 @@ fn incident_for(ctx: &Context<'_>, user_id: &str, sigs: &[&Signal], now: DateTim
         IncidentKind::LeftoverPersistence => Severity::Medium,
         IncidentKind::PastCompromise => Severity::Low,
     };
-    let confidence = if (strong_access && corroborated) || actions.iter().filter(|s| s.attacker_context).count() >= 2 {
+    let confidence = if (strong_access && corroborated)
+        || actions.iter().filter(|s| s.attacker_context).count() >= 2
+    {
         Confidence::High
     } else if strong_access || corroborated || rogue_app {
         Confidence::Medium
@@ -81,7 +121,12 @@ fn incident_for(ctx: &Context<'_>, user_id: &str, sigs: &[&Signal], now: DateTim
     };
     let mut timeline: Vec<SignalOut> = attacker_signals
         .iter()
-        .map(|s| SignalOut { kind: s.kind.as_str().to_string(), time: s.time, summary: s.summary.clone(), evidence: s.evidence.clone() })
+        .map(|s| SignalOut {
+            kind: s.kind.as_str().to_string(),
+            time: s.time,
+            summary: s.summary.clone(),
+            evidence: s.evidence.clone(),
+        })
         .collect();
     timeline.extend(remediation_signals(ctx, user_id, first_seen));
     timeline.sort_by(|a, b| (a.time, &a.kind, &a.summary).cmp(&(b.time, &b.kind, &b.summary)));
@@ -91,7 +136,14 @@ fn incident_for(ctx: &Context<'_>, user_id: &str, sigs: &[&Signal], now: DateTim
         .and_then(|s| s.evidence.first().cloned())
         .unwrap_or_default();
     let upn = ctx.upn(user_id);
-    let reasons = crate::reasons::reasons(&access, &actions, kind, &remediation, last_attacker, persistence.len());
+    let reasons = crate::reasons::reasons(
+        &access,
+        &actions,
+        kind,
+        &remediation,
+        last_attacker,
+        persistence.len(),
+    );
     Some(Incident {
         id: incident_id(&evidence.tenant.id, user_id, &first_record),
         user_principal_name: upn,
@@ -125,8 +177,15 @@ pub struct Remediation {
     pub sessions_revoked: DateTime<Utc>,
 }
 
-fn remediation_after(evidence: &Evidence, user_id: &str, after: DateTime<Utc>) -> Option<Remediation> {
-    let mine = evidence.activities.iter().filter(|a| a.subject_user_id.as_deref() == Some(user_id) && a.time > after);
+fn remediation_after(
+    evidence: &Evidence,
+    user_id: &str,
+    after: DateTime<Utc>,
+) -> Option<Remediation> {
+    let mine = evidence
+        .activities
+        .iter()
+        .filter(|a| a.subject_user_id.as_deref() == Some(user_id) && a.time > after);
     let mut reset = None;
     let mut revoked = None;
     for a in mine {
@@ -136,7 +195,10 @@ fn remediation_after(evidence: &Evidence, user_id: &str, after: DateTime<Utc>) -
             _ => {}
         }
     }
-    Some(Remediation { password_reset: reset?, sessions_revoked: revoked? })
+    Some(Remediation {
+        password_reset: reset?,
+        sessions_revoked: revoked?,
+    })
 }
 
 fn remediation_signals(ctx: &Context<'_>, user_id: &str, since: DateTime<Utc>) -> Vec<SignalOut> {
@@ -146,13 +208,22 @@ fn remediation_signals(ctx: &Context<'_>, user_id: &str, since: DateTime<Utc>) -
         .filter(|a| a.subject_user_id.as_deref() == Some(user_id) && a.time >= since)
         .filter_map(|a| {
             let what = match a.kind {
-                ActivityKind::PasswordReset { by_admin: true } => format!("Password reset by {}", a.actor),
-                ActivityKind::PasswordReset { by_admin: false } => "Password changed by the user".to_string(),
+                ActivityKind::PasswordReset { by_admin: true } => {
+                    format!("Password reset by {}", a.actor)
+                }
+                ActivityKind::PasswordReset { by_admin: false } => {
+                    "Password changed by the user".to_string()
+                }
                 ActivityKind::SessionsRevoked => format!("Sign-in sessions revoked by {}", a.actor),
                 ActivityKind::AccountDisabled => format!("Account disabled by {}", a.actor),
                 _ => return None,
             };
-            Some(SignalOut { kind: SignalKind::Remediation.as_str().to_string(), time: a.time, summary: what, evidence: vec![a.record_id.clone()] })
+            Some(SignalOut {
+                kind: SignalKind::Remediation.as_str().to_string(),
+                time: a.time,
+                summary: what,
+                evidence: vec![a.record_id.clone()],
+            })
         })
         .collect()
 }
@@ -161,21 +232,42 @@ fn remediation_signals(ctx: &Context<'_>, user_id: &str, since: DateTime<Utc>) -
 /// user's mailbox that no audit record explains (rules and forwarding set outside the log).
 fn persistence(ctx: &Context<'_>, user_id: &str, signals: &[&Signal]) -> Vec<PersistenceOut> {
     let evidence = ctx.evidence;
-    let mut refs: BTreeSet<ArtifactRef> = signals.iter().flat_map(|s| s.artifacts.iter().cloned()).collect();
-    for x in evidence.artifacts.iter().filter(|x| x.owner_user_id.as_deref() == Some(user_id)) {
+    let mut refs: BTreeSet<ArtifactRef> = signals
+        .iter()
+        .flat_map(|s| s.artifacts.iter().cloned())
+        .collect();
+    for x in evidence
+        .artifacts
+        .iter()
+        .filter(|x| x.owner_user_id.as_deref() == Some(user_id))
+    {
         let suspicious = match &x.detail {
-            ArtifactDetail::InboxRule { spec, .. } => judge(spec, &evidence.tenant).is_some_and(|(s, _)| s >= Strength::Medium),
-            ArtifactDetail::MailboxForwarding { target } => !evidence.tenant.is_internal_address(target),
+            ArtifactDetail::InboxRule { spec, .. } => {
+                judge(spec, &evidence.tenant).is_some_and(|(s, _)| s >= Strength::Medium)
+            }
+            ArtifactDetail::MailboxForwarding { target } => {
+                !evidence.tenant.is_internal_address(target)
+            }
             _ => false,
         };
         if suspicious {
-            refs.insert(ArtifactRef { kind: x.kind, id: x.id.clone() });
+            refs.insert(ArtifactRef {
+                kind: x.kind,
+                id: x.id.clone(),
+            });
         }
     }
     refs.into_iter()
         .filter_map(|r| {
-            let x = evidence.artifacts.iter().find(|x| x.kind == r.kind && x.id == r.id)?;
-            Some(PersistenceOut { kind: r.kind, id: r.id.clone(), summary: crate::reasons::describe_artifact(x, ctx.evidence) })
+            let x = evidence
+                .artifacts
+                .iter()
+                .find(|x| x.kind == r.kind && x.id == r.id)?;
+            Some(PersistenceOut {
+                kind: r.kind,
+                id: r.id.clone(),
+                summary: crate::reasons::describe_artifact(x, ctx.evidence),
+            })
         })
         .collect()
 }

@@ -45,7 +45,7 @@ pub use error::DetectError;
 pub use evidence::{evidence_from_snapshot, Evidence, RawSnapshot};
 pub use network::{NetClass, Network, NetworkLookup, StaticLookup};
 pub use report::{
-    format_table, Confidence, Coverage, Incident, IncidentKind, PersistenceOut, ScanReport, Severity, SignalOut,
-    TargetedUser, TenantSummary,
+    format_table, Confidence, Coverage, Incident, IncidentKind, PersistenceOut, ScanReport,
+    Severity, SignalOut, TargetedUser, TenantSummary,
 };
 pub use scan::{detect, scan, scan_raw};

@@ -107,7 +107,12 @@ impl NetworkLookup for StaticLookup {
             Some((c, o)) => (Some(*c), Some(o.clone())),
             None => (None, None),
         };
-        Network { asn, organisation, country: from_ip.map(|(_, c)| c.clone()), class }
+        Network {
+            asn,
+            organisation,
+            country: from_ip.map(|(_, c)| c.clone()),
+            class,
+        }
     }
 }
 
@@ -146,6 +151,11 @@ impl NetworkLookup for parapet_ipintel::IpIntel {
             (Some(i), None) => i.organisation.clone(),
             (None, None) => None,
         };
-        Network { asn, organisation, country: info.and_then(|i| i.country), class: Some(class.into()) }
+        Network {
+            asn,
+            organisation,
+            country: info.and_then(|i| i.country),
+            class: Some(class.into()),
+        }
     }
 }

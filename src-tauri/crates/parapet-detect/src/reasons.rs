@@ -32,7 +32,10 @@ pub fn reasons(
         out.push("The password was guessed: a sign-in succeeded from infrastructure that was password-spraying the tenant".to_string());
     }
     if has(SignalKind::MfaFatigue) {
-        out.push("The user approved an MFA prompt after a series of denied prompts (MFA fatigue)".to_string());
+        out.push(
+            "The user approved an MFA prompt after a series of denied prompts (MFA fatigue)"
+                .to_string(),
+        );
     }
     if has(SignalKind::DeviceCodePhishing) {
         out.push("A device-code sign-in the user never uses let someone else obtain tokens for the account".to_string());
@@ -41,7 +44,9 @@ pub fn reasons(
         out.push("A legacy password-only protocol was used to sign in".to_string());
     }
     if has(SignalKind::SignInFromNewInfrastructure) && out.is_empty() {
-        out.push("The account signed in from networks and devices this user never uses".to_string());
+        out.push(
+            "The account signed in from networks and devices this user never uses".to_string(),
+        );
     }
     let mut seen = Vec::new();
     for s in actions {
@@ -100,7 +105,11 @@ pub fn reasons(
 pub fn describe_artifact(x: &Artifact, evidence: &Evidence) -> String {
     match &x.detail {
         ArtifactDetail::InboxRule { spec, enabled } => {
-            let state = if *enabled { "enabled" } else { "disabled, but can be re-enabled" };
+            let state = if *enabled {
+                "enabled"
+            } else {
+                "disabled, but can be re-enabled"
+            };
             let mut what = Vec::new();
             if spec.delete {
                 what.push("deletes".to_string());
@@ -117,30 +126,78 @@ pub fn describe_artifact(x: &Artifact, evidence: &Evidence) -> String {
             if !spec.keywords.is_empty() {
                 what.push(format!("for mail containing {}", spec.keywords.join(", ")));
             }
-            format!("Inbox rule \"{}\" ({state}): {}", spec.name, what.join(", "))
+            format!(
+                "Inbox rule \"{}\" ({state}): {}",
+                spec.name,
+                what.join(", ")
+            )
         }
-        ArtifactDetail::MailboxForwarding { target } => format!("Mailbox forwards all mail to {target}"),
-        ArtifactDetail::OauthGrant { client_sp_id, scopes, all_principals } => {
+        ArtifactDetail::MailboxForwarding { target } => {
+            format!("Mailbox forwards all mail to {target}")
+        }
+        ArtifactDetail::OauthGrant {
+            client_sp_id,
+            scopes,
+            all_principals,
+        } => {
             let app = evidence
                 .artifacts
                 .iter()
                 .find_map(|a| match &a.detail {
-                    ArtifactDetail::ServicePrincipal { name, .. } if a.id == *client_sp_id => Some(name.clone()),
+                    ArtifactDetail::ServicePrincipal { name, .. } if a.id == *client_sp_id => {
+                        Some(name.clone())
+                    }
                     _ => None,
                 })
                 .unwrap_or_else(|| client_sp_id.clone());
-            format!("Permission grant to \"{app}\"{}: {}", if *all_principals { " for all users" } else { "" }, scopes.join(" "))
+            format!(
+                "Permission grant to \"{app}\"{}: {}",
+                if *all_principals {
+                    " for all users"
+                } else {
+                    ""
+                },
+                scopes.join(" ")
+            )
         }
-        ArtifactDetail::ServicePrincipal { app_id, name, .. } => format!("Enterprise app \"{name}\" (app id {app_id})"),
-        ArtifactDetail::Application { app_id, name, has_credentials } => {
-            format!("App registration \"{name}\" (app id {app_id}){}", if *has_credentials { " with credentials" } else { "" })
+        ArtifactDetail::ServicePrincipal { app_id, name, .. } => {
+            format!("Enterprise app \"{name}\" (app id {app_id})")
         }
-        ArtifactDetail::Device { device_id, name } => format!("Registered device \"{name}\" (device id {device_id})"),
+        ArtifactDetail::Application {
+            app_id,
+            name,
+            has_credentials,
+        } => {
+            format!(
+                "App registration \"{name}\" (app id {app_id}){}",
+                if *has_credentials {
+                    " with credentials"
+                } else {
+                    ""
+                }
+            )
+        }
+        ArtifactDetail::Device { device_id, name } => {
+            format!("Registered device \"{name}\" (device id {device_id})")
+        }
         ArtifactDetail::AuthMethod { method } => format!("Authentication method {method}"),
-        ArtifactDetail::InboundConnector { name, sender_ips, .. } => format!("Inbound connector \"{name}\" accepting mail from {}", sender_ips.join(", ")),
-        ArtifactDetail::TransportRule { name, copies_or_redirects } => {
-            format!("Transport rule \"{name}\" copying or redirecting to {}", copies_or_redirects.join(", "))
+        ArtifactDetail::InboundConnector {
+            name, sender_ips, ..
+        } => format!(
+            "Inbound connector \"{name}\" accepting mail from {}",
+            sender_ips.join(", ")
+        ),
+        ArtifactDetail::TransportRule {
+            name,
+            copies_or_redirects,
+        } => {
+            format!(
+                "Transport rule \"{name}\" copying or redirecting to {}",
+                copies_or_redirects.join(", ")
+            )
         }
-        ArtifactDetail::MailboxPermission { trustee, rights } => format!("{trustee} holds {} on the mailbox", rights.join(", ")),
+        ArtifactDetail::MailboxPermission { trustee, rights } => {
+            format!("{trustee} holds {} on the mailbox", rights.join(", "))
+        }
     }
 }

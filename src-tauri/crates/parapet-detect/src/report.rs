@@ -125,13 +125,28 @@ impl IncidentKind {
 pub fn format_table(report: &ScanReport) -> String {
     let mut out = String::new();
     let cov = &report.tenant.coverage;
-    let when = |t: &Option<DateTime<Utc>>| t.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "-".into());
-    out.push_str(&format!("Tenant {} ({})\n", clean(&report.tenant.display_name), report.tenant.id));
-    out.push_str(&format!("Coverage {} to {} from {}\n\n", when(&cov.from), when(&cov.to), cov.sources.join(", ")));
+    let when = |t: &Option<DateTime<Utc>>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    out.push_str(&format!(
+        "Tenant {} ({})\n",
+        clean(&report.tenant.display_name),
+        report.tenant.id
+    ));
+    out.push_str(&format!(
+        "Coverage {} to {} from {}\n\n",
+        when(&cov.from),
+        when(&cov.to),
+        cov.sources.join(", ")
+    ));
     if report.incidents.is_empty() {
         out.push_str("No incidents.\n");
     } else {
-        out.push_str(&format!("{:<40} {:<21} {:<9} {:<10} {:<17} {}\n", "USER", "KIND", "SEVERITY", "CONFIDENCE", "LAST SEEN", "PERSISTENCE"));
+        out.push_str(&format!(
+            "{:<40} {:<21} {:<9} {:<10} {:<17} {}\n",
+            "USER", "KIND", "SEVERITY", "CONFIDENCE", "LAST SEEN", "PERSISTENCE"
+        ));
         for i in &report.incidents {
             out.push_str(&format!(
                 "{:<40} {:<21} {:<9} {:<10} {:<17} {}\n",
@@ -144,24 +159,40 @@ pub fn format_table(report: &ScanReport) -> String {
             ));
         }
         for i in &report.incidents {
-            out.push_str(&format!("\n{} {} ({})\n", i.kind.as_str(), clean(&i.user_principal_name), i.id));
+            out.push_str(&format!(
+                "\n{} {} ({})\n",
+                i.kind.as_str(),
+                clean(&i.user_principal_name),
+                i.id
+            ));
             for r in &i.reasons {
                 out.push_str(&format!("  - {}\n", clean(r)));
             }
             for p in &i.persistence {
-                out.push_str(&format!("  persistence {:?} {}: {}\n", p.kind, clean(&p.id), clean(&p.summary)));
+                out.push_str(&format!(
+                    "  persistence {:?} {}: {}\n",
+                    p.kind,
+                    clean(&p.id),
+                    clean(&p.summary)
+                ));
             }
         }
     }
     if !report.targeted_users.is_empty() {
         out.push_str("\nTargeted users (failed attacks)\n");
         for t in &report.targeted_users {
-            out.push_str(&format!("  {:<40} {}\n", clean(&t.user_principal_name), t.failed_attempts));
+            out.push_str(&format!(
+                "  {:<40} {}\n",
+                clean(&t.user_principal_name),
+                t.failed_attempts
+            ));
         }
     }
     out
 }
 
 fn clean(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }

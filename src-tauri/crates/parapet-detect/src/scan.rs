@@ -8,11 +8,16 @@ use crate::network::NetworkLookup;
 use crate::report::{Coverage, ScanReport, TargetedUser, TenantSummary};
 use crate::rules::context::Context;
 use crate::rules::{
-    access_signals, consent, data_access, forwarding, inbox_rules, mail_volume, mailflow, registration, signin, spray, Signal,
+    access_signals, consent, data_access, forwarding, inbox_rules, mail_volume, mailflow,
+    promotion, registration, signin, spray, Signal,
 };
 
 /// Scans a snapshot. `now` bounds the coverage and ages app-only findings; nothing reads a clock.
-pub fn scan(snapshot: &parapet_snapshot::Snapshot, lookup: &dyn NetworkLookup, now: DateTime<Utc>) -> ScanReport {
+pub fn scan(
+    snapshot: &parapet_snapshot::Snapshot,
+    lookup: &dyn NetworkLookup,
+    now: DateTime<Utc>,
+) -> ScanReport {
     detect(&evidence_from_snapshot(snapshot, lookup), now)
 }
 
@@ -24,8 +29,12 @@ pub fn scan_raw(raw: &RawSnapshot, lookup: &dyn NetworkLookup, now: DateTime<Utc
 /// Runs detection over normalized evidence.
 pub fn detect(evidence: &Evidence, now: DateTime<Utc>) -> ScanReport {
     let sources = spray::spray_sources(&evidence.sign_ins);
-    let access = signin::assess(evidence, &sources);
-    let ctx = Context { evidence, access: &access };
+    let mut access = signin::assess(evidence, &sources);
+    promotion::promote(evidence, &mut access);
+    let ctx = Context {
+        evidence,
+        access: &access,
+    };
     let signals = all_signals(&ctx);
     let incidents = incidents(&ctx, &signals, now);
     let targeted_users = targeted(&ctx, &sources);
@@ -52,22 +61,39 @@ pub fn all_signals(ctx: &Context<'_>) -> Vec<Signal> {
     signals.extend(mailflow::signals(ctx));
     signals.extend(mail_volume::signals(ctx));
     signals.extend(data_access::signals(ctx));
-    signals.sort_by(|a, b| (&a.user_id, a.time, a.kind, &a.evidence).cmp(&(&b.user_id, b.time, b.kind, &b.evidence)));
+    signals.sort_by(|a, b| {
+        (&a.user_id, a.time, a.kind, &a.evidence).cmp(&(&b.user_id, b.time, b.kind, &b.evidence))
+    });
     signals
 }
 
 fn targeted(ctx: &Context<'_>, sources: &spray::SpraySources) -> Vec<TargetedUser> {
-    let mut out: Vec<TargetedUser> = spray::failed_attacks(&ctx.evidence.sign_ins, sources, &ctx.access.baselines)
-        .into_iter()
-        .map(|(user_id, attempts)| TargetedUser { user_principal_name: ctx.upn(&user_id), failed_attempts: attempts.len() })
-        .collect();
-    out.sort_by(|a, b| (std::cmp::Reverse(a.failed_attempts), &a.user_principal_name).cmp(&(std::cmp::Reverse(b.failed_attempts), &b.user_principal_name)));
+    let mut out: Vec<TargetedUser> =
+        spray::failed_attacks(&ctx.evidence.sign_ins, sources, &ctx.access.baselines)
+            .into_iter()
+            .map(|(user_id, attempts)| TargetedUser {
+                user_principal_name: ctx.upn(&user_id),
+                failed_attempts: attempts.len(),
+            })
+            .collect();
+    out.sort_by(|a, b| {
+        (std::cmp::Reverse(a.failed_attempts), &a.user_principal_name)
+            .cmp(&(std::cmp::Reverse(b.failed_attempts), &b.user_principal_name))
+    });
     out
 }
 
 fn coverage(evidence: &Evidence, now: DateTime<Utc>) -> Coverage {
-    let times = evidence.sign_ins.iter().map(|s| s.time).chain(evidence.activities.iter().map(|a| a.time));
+    let times = evidence
+        .sign_ins
+        .iter()
+        .map(|s| s.time)
+        .chain(evidence.activities.iter().map(|a| a.time));
     let from = times.min();
     let to = Some(evidence.tenant.snapshot_time.map_or(now, |t| t.min(now)));
-    Coverage { from, to, sources: evidence.sources.clone() }
+    Coverage {
+        from,
+        to,
+        sources: evidence.sources.clone(),
+    }
 }

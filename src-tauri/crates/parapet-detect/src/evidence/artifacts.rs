@@ -34,15 +34,23 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
                 id,
                 owner_user_id: Some(user_id.clone()),
                 created: None,
-                detail: ArtifactDetail::InboxRule { spec: rule_spec(rule), enabled: flag(rule, "isEnabled").unwrap_or(true) },
+                detail: ArtifactDetail::InboxRule {
+                    spec: rule_spec(rule),
+                    enabled: flag(rule, "isEnabled").unwrap_or(true),
+                },
             });
         }
     }
     for m in files.mailboxes {
-        let Some(user_id) = text(m, "userId") else { continue };
+        let Some(user_id) = text(m, "userId") else {
+            continue;
+        };
         let target = text(m, "forwardingSmtpAddress").or_else(|| text(m, "forwardingAddress"));
         if let Some(target) = target.filter(|t| !t.is_empty()) {
-            let target = target.trim_start_matches("smtp:").trim_start_matches("SMTP:").to_string();
+            let target = target
+                .trim_start_matches("smtp:")
+                .trim_start_matches("SMTP:")
+                .to_string();
             out.push(Artifact {
                 kind: ArtifactType::MailboxForwarding,
                 id: user_id.clone(),
@@ -54,7 +62,11 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
     }
     for g in files.grants {
         let Some(id) = text(g, "id") else { continue };
-        let scopes = text(g, "scope").unwrap_or_default().split_whitespace().map(str::to_string).collect();
+        let scopes = text(g, "scope")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
         out.push(Artifact {
             kind: ArtifactType::OauthGrant,
             id,
@@ -92,7 +104,8 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
             detail: ArtifactDetail::Application {
                 app_id: text(app, "appId").unwrap_or_default().to_ascii_lowercase(),
                 name: text(app, "displayName").unwrap_or_default(),
-                has_credentials: !array(app, "passwordCredentials").is_empty() || !array(app, "keyCredentials").is_empty(),
+                has_credentials: !array(app, "passwordCredentials").is_empty()
+                    || !array(app, "keyCredentials").is_empty(),
             },
         });
     }
@@ -112,7 +125,10 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
     for (user_id, methods) in files.auth_methods {
         for m in methods {
             let Some(id) = text(m, "id") else { continue };
-            let method = text(m, "@odata.type").unwrap_or_default().trim_start_matches("#microsoft.graph.").to_string();
+            let method = text(m, "@odata.type")
+                .unwrap_or_default()
+                .trim_start_matches("#microsoft.graph.")
+                .to_string();
             if method == "passwordAuthenticationMethod" {
                 continue;
             }
@@ -126,7 +142,9 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
         }
     }
     for c in files.inbound_connectors {
-        let Some(id) = text(c, "Identity") else { continue };
+        let Some(id) = text(c, "Identity") else {
+            continue;
+        };
         out.push(Artifact {
             kind: ArtifactType::InboundConnector,
             owner_user_id: None,
@@ -140,7 +158,9 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
         });
     }
     for r in files.transport_rules {
-        let Some(id) = text(r, "Identity") else { continue };
+        let Some(id) = text(r, "Identity") else {
+            continue;
+        };
         let mut copies = strings(r, "BlindCopyTo");
         copies.extend(strings(r, "RedirectMessageTo"));
         copies.extend(strings(r, "CopyTo"));
@@ -148,13 +168,22 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
             kind: ArtifactType::TransportRule,
             owner_user_id: None,
             created: time(r, &["WhenChanged", "WhenCreated"]),
-            detail: ArtifactDetail::TransportRule { name: text(r, "Name").unwrap_or_else(|| id.clone()), copies_or_redirects: copies },
+            detail: ArtifactDetail::TransportRule {
+                name: text(r, "Name").unwrap_or_else(|| id.clone()),
+                copies_or_redirects: copies,
+            },
             id,
         });
     }
-    for (list, trustee_key) in [(files.mailbox_permissions, "User"), (files.recipient_permissions, "Trustee")] {
+    for (list, trustee_key) in [
+        (files.mailbox_permissions, "User"),
+        (files.recipient_permissions, "Trustee"),
+    ] {
         for p in list {
-            let (Some(identity), Some(trustee)) = (text(p, "Identity"), text(p, trustee_key)) else { continue };
+            let (Some(identity), Some(trustee)) = (text(p, "Identity"), text(p, trustee_key))
+            else {
+                continue;
+            };
             let inherited = flag(p, "IsInherited").unwrap_or(false);
             let deny = flag(p, "Deny").unwrap_or(false);
             if inherited || deny || trustee.to_ascii_uppercase().starts_with("NT AUTHORITY") {
@@ -165,7 +194,10 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
                 id: format!("{identity}|{trustee}"),
                 owner_user_id: users.id_by_alias(&identity),
                 created: None,
-                detail: ArtifactDetail::MailboxPermission { trustee, rights: strings(p, "AccessRights") },
+                detail: ArtifactDetail::MailboxPermission {
+                    trustee,
+                    rights: strings(p, "AccessRights"),
+                },
             });
         }
     }
@@ -176,17 +208,26 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
 /// folder's name is only known from the audit record that created the rule.
 pub fn rule_spec(rule: &Value) -> RuleSpec {
     let mut keywords = Vec::new();
-    for key in ["conditions.subjectContains", "conditions.bodyContains", "conditions.bodyOrSubjectContains"] {
+    for key in [
+        "conditions.subjectContains",
+        "conditions.bodyContains",
+        "conditions.bodyOrSubjectContains",
+    ] {
         keywords.extend(strings(rule, key));
     }
     let mut forward_to = Vec::new();
-    for key in ["actions.forwardTo", "actions.forwardAsAttachmentTo", "actions.redirectTo"] {
+    for key in [
+        "actions.forwardTo",
+        "actions.forwardAsAttachmentTo",
+        "actions.redirectTo",
+    ] {
         forward_to.extend(strings(rule, key));
     }
     RuleSpec {
         name: text(rule, "displayName").unwrap_or_default(),
         move_to_folder: text(rule, "actions.moveToFolder"),
-        delete: flag(rule, "actions.delete").unwrap_or(false) || flag(rule, "actions.permanentDelete").unwrap_or(false),
+        delete: flag(rule, "actions.delete").unwrap_or(false)
+            || flag(rule, "actions.permanentDelete").unwrap_or(false),
         mark_read: flag(rule, "actions.markAsRead").unwrap_or(false),
         forward_to,
         keywords,

@@ -49,7 +49,16 @@ impl RawSnapshot {
             match file(name) {
                 Some(Value::Object(map)) => map
                     .into_iter()
-                    .map(|(k, v)| (k, if let Value::Array(items) = v { items } else { Vec::new() }))
+                    .map(|(k, v)| {
+                        (
+                            k,
+                            if let Value::Array(items) = v {
+                                items
+                            } else {
+                                Vec::new()
+                            },
+                        )
+                    })
                     .collect(),
                 _ => BTreeMap::new(),
             }
@@ -91,7 +100,9 @@ impl Evidence {
             .filter_map(|u| {
                 Some(UserFacts {
                     id: text(u, "id")?,
-                    upn: text(u, "userPrincipalName").unwrap_or_default().to_ascii_lowercase(),
+                    upn: text(u, "userPrincipalName")
+                        .unwrap_or_default()
+                        .to_ascii_lowercase(),
                     display_name: text(u, "displayName").unwrap_or_default(),
                     mail: text(u, "mail"),
                     account_enabled: flag(u, "accountEnabled").unwrap_or(true),
@@ -102,13 +113,27 @@ impl Evidence {
         let third_party: BTreeSet<String> = raw
             .service_principals
             .iter()
-            .filter(|sp| !is_microsoft_tenant(&text(sp, "appOwnerOrganizationId").unwrap_or_default()))
+            .filter(|sp| {
+                !is_microsoft_tenant(&text(sp, "appOwnerOrganizationId").unwrap_or_default())
+            })
             .filter_map(|sp| text(sp, "appId").map(|a| a.to_ascii_lowercase()))
-            .chain(raw.sign_ins.iter().filter_map(|s| text(s, "appId")).filter(|a| rogue_app(a).is_some()))
+            .chain(
+                raw.sign_ins
+                    .iter()
+                    .filter_map(|s| text(s, "appId"))
+                    .filter(|a| rogue_app(a).is_some()),
+            )
             .collect();
-        let ctx = SignInContext { third_party_app_ids: &third_party, lookup };
+        let ctx = SignInContext {
+            third_party_app_ids: &third_party,
+            lookup,
+        };
         let mut sources = Vec::new();
-        let mut sign_ins: Vec<SignInEvent> = raw.sign_ins.iter().filter_map(|r| from_entra(r, &ctx)).collect();
+        let mut sign_ins: Vec<SignInEvent> = raw
+            .sign_ins
+            .iter()
+            .filter_map(|r| from_entra(r, &ctx))
+            .collect();
         if !sign_ins.is_empty() {
             sources.push("entraSignIns".to_string());
         }
@@ -134,17 +159,25 @@ impl Evidence {
         sign_ins.extend(ual_sign_ins);
         sign_ins.sort_by(|a, b| (a.time, &a.record_id).cmp(&(b.time, &b.record_id)));
 
-        let mut activities: Vec<_> = raw.audit_records.iter().filter_map(|r| from_audit_record(r, &index, lookup)).collect();
+        let mut activities: Vec<_> = raw
+            .audit_records
+            .iter()
+            .filter_map(|r| from_audit_record(r, &index, lookup))
+            .collect();
         if !raw.audit_records.is_empty() {
             sources.push("unifiedAuditLog".to_string());
         }
-        activities.extend(raw.directory_audits.iter().filter_map(|r| from_directory_audit(r, &index, lookup)));
+        activities.extend(
+            raw.directory_audits
+                .iter()
+                .filter_map(|r| from_directory_audit(r, &index, lookup)),
+        );
         if !raw.directory_audits.is_empty() {
             sources.push("directoryAudits".to_string());
         }
         activities.sort_by(|a, b| (a.time, &a.record_id).cmp(&(b.time, &b.record_id)));
 
-        let messages = messages(&raw.messages);
+        let messages = messages(&raw.messages, &index);
         if !messages.is_empty() {
             sources.push("messages".to_string());
         }
@@ -165,26 +198,52 @@ impl Evidence {
             &index,
         );
         sources.push("currentState".to_string());
-        Evidence { tenant, users, sign_ins, activities, messages, artifacts, sources }
+        Evidence {
+            tenant,
+            users,
+            sign_ins,
+            activities,
+            messages,
+            artifacts,
+            sources,
+        }
     }
 }
 
 /// One entry per sent message (copies in several mailboxes are merged by internetMessageId).
-fn messages(per_user: &BTreeMap<String, Vec<Value>>) -> Vec<MailMessage> {
+/// The mailbox a copy sits in counts as a recipient: Bcc'd phishing shows only the sender in
+/// `toRecipients`.
+fn messages(per_user: &BTreeMap<String, Vec<Value>>, users: &UserIndex) -> Vec<MailMessage> {
     let mut by_key: BTreeMap<String, MailMessage> = BTreeMap::new();
-    for items in per_user.values() {
+    for (owner_id, items) in per_user {
+        let owner = users.upn_of(owner_id).map(str::to_string);
         for m in items {
             let Some(id) = text(m, "id") else { continue };
-            let Some(when) = time(m, &["sentDateTime", "receivedDateTime", "createdDateTime"]) else { continue };
+            let Some(when) = time(m, &["sentDateTime", "receivedDateTime", "createdDateTime"])
+            else {
+                continue;
+            };
             let key = text(m, "internetMessageId").unwrap_or_else(|| id.clone());
             let entry = by_key.entry(key).or_insert_with(|| MailMessage {
                 record_id: id,
                 time: when,
-                sender: text(m, "from.emailAddress.address").unwrap_or_default().to_ascii_lowercase(),
+                sender: text(m, "from.emailAddress.address")
+                    .unwrap_or_default()
+                    .to_ascii_lowercase(),
                 subject: text(m, "subject").unwrap_or_default(),
                 recipients: Vec::new(),
             });
-            for r in strings(m, "toRecipients").into_iter().chain(strings(m, "ccRecipients")).chain(strings(m, "bccRecipients")) {
+            let in_sent_items =
+                text(m, "parentFolderId").is_some_and(|f| f.eq_ignore_ascii_case("sentitems"));
+            let holder = owner
+                .clone()
+                .filter(|o| !in_sent_items && *o != entry.sender);
+            for r in strings(m, "toRecipients")
+                .into_iter()
+                .chain(strings(m, "ccRecipients"))
+                .chain(strings(m, "bccRecipients"))
+                .chain(holder)
+            {
                 let r = r.to_ascii_lowercase();
                 if !entry.recipients.contains(&r) {
                     entry.recipients.push(r);
@@ -199,15 +258,23 @@ fn messages(per_user: &BTreeMap<String, Vec<Value>>) -> Vec<MailMessage> {
 
 /// Normalizes a typed snapshot. Each record is re-emitted as the JSON Microsoft sent (the
 /// snapshot model keeps every field), so detection reads one shape whatever produced it.
-pub fn evidence_from_snapshot(snapshot: &parapet_snapshot::Snapshot, lookup: &dyn NetworkLookup) -> Evidence {
+pub fn evidence_from_snapshot(
+    snapshot: &parapet_snapshot::Snapshot,
+    lookup: &dyn NetworkLookup,
+) -> Evidence {
     Evidence::from_raw(&raw_from_snapshot(snapshot), lookup)
 }
 
 pub fn raw_from_snapshot(s: &parapet_snapshot::Snapshot) -> RawSnapshot {
     fn list<T: serde::Serialize>(items: &[T]) -> Vec<Value> {
-        items.iter().filter_map(|i| serde_json::to_value(i).ok()).collect()
+        items
+            .iter()
+            .filter_map(|i| serde_json::to_value(i).ok())
+            .collect()
     }
-    fn per_user<T: serde::Serialize>(map: &BTreeMap<String, Vec<T>>) -> BTreeMap<String, Vec<Value>> {
+    fn per_user<T: serde::Serialize>(
+        map: &BTreeMap<String, Vec<T>>,
+    ) -> BTreeMap<String, Vec<Value>> {
         map.iter().map(|(k, v)| (k.clone(), list(v))).collect()
     }
     RawSnapshot {

@@ -30,7 +30,10 @@ pub fn text(value: &Value, path: &str) -> Option<String> {
 
 /// The first present string among several paths (PascalCase and camelCase spellings).
 pub fn text_any(value: &Value, paths: &[&str]) -> Option<String> {
-    paths.iter().find_map(|p| text(value, p)).filter(|s| !s.is_empty())
+    paths
+        .iter()
+        .find_map(|p| text(value, p))
+        .filter(|s| !s.is_empty())
 }
 
 pub fn int(value: &Value, path: &str) -> Option<i64> {
@@ -54,7 +57,9 @@ pub fn flag(value: &Value, path: &str) -> Option<bool> {
 }
 
 pub fn time(value: &Value, paths: &[&str]) -> Option<DateTime<Utc>> {
-    paths.iter().find_map(|p| text(value, p).and_then(|t| parse_time(&t)))
+    paths
+        .iter()
+        .find_map(|p| text(value, p).and_then(|t| parse_time(&t)))
 }
 
 /// ISO 8601 UTC, with or without an offset (the Management Activity API omits it).
@@ -62,7 +67,9 @@ pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.with_timezone(&Utc));
     }
-    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|n| n.and_utc())
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|n| n.and_utc())
 }
 
 pub fn array<'a>(value: &'a Value, path: &str) -> &'a [Value] {
@@ -145,8 +152,12 @@ mod tests {
 
     #[test]
     fn reads_name_value_lists_case_insensitively() {
-        let v: Value = serde_json::json!({"Parameters": [{"Name": "MoveToFolder", "Value": "Archive"}]});
-        assert_eq!(name_value(&v, "Parameters", "movetofolder").as_deref(), Some("Archive"));
+        let v: Value =
+            serde_json::json!({"Parameters": [{"Name": "MoveToFolder", "Value": "Archive"}]});
+        assert_eq!(
+            name_value(&v, "Parameters", "movetofolder").as_deref(),
+            Some("Archive")
+        );
         assert_eq!(name_value(&v, "Parameters", "Name"), None);
     }
 }

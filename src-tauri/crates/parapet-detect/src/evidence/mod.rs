@@ -5,9 +5,9 @@
 mod activities;
 mod artifacts;
 mod from_snapshot;
+pub(crate) mod json;
 mod signins;
 mod users;
-pub(crate) mod json;
 
 pub use users::UserIndex;
 
@@ -44,7 +44,10 @@ impl TenantFacts {
     /// Whether an address (or bare domain) belongs to the tenant. Exchange aliases without a
     /// domain ("debra.nichols") are internal by construction.
     pub fn is_internal_address(&self, address: &str) -> bool {
-        let a = address.trim().trim_start_matches("smtp:").trim_start_matches("SMTP:");
+        let a = address
+            .trim()
+            .trim_start_matches("smtp:")
+            .trim_start_matches("SMTP:");
         match a.rsplit_once('@') {
             None => true,
             Some((_, domain)) => {
@@ -154,24 +157,75 @@ pub struct RuleSpec {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActivityKind {
-    InboxRule { change: RuleChange, mailbox: String, spec: RuleSpec },
-    MailboxForwarding { mailbox: String, target: Option<String>, keep_copy: bool },
-    MailboxPermission { mailbox: String, trustee: String, rights: Vec<String> },
-    MailSent { count: u32 },
-    MailDeleted { count: u32 },
-    MailItemsAccessed { count: u32 },
-    FileDownloaded { object: String },
-    Consent { sp_id: String, app_name: String, scopes: Vec<String>, admin: bool, grant_id: Option<String> },
-    ServicePrincipalAdded { sp_id: String, app_id: Option<String>, app_name: String },
-    ApplicationAdded { object_id: String, app_name: String },
-    CredentialAdded { object_id: String, app_name: String },
-    DeviceRegistered { object_id: String, device_id: Option<String>, name: String },
-    MfaRegistered { method: String },
-    PasswordReset { by_admin: bool },
+    InboxRule {
+        change: RuleChange,
+        mailbox: String,
+        spec: RuleSpec,
+    },
+    MailboxForwarding {
+        mailbox: String,
+        target: Option<String>,
+        keep_copy: bool,
+    },
+    MailboxPermission {
+        mailbox: String,
+        trustee: String,
+        rights: Vec<String>,
+    },
+    MailSent {
+        count: u32,
+    },
+    MailDeleted {
+        count: u32,
+    },
+    MailItemsAccessed {
+        count: u32,
+    },
+    FileDownloaded {
+        object: String,
+    },
+    Consent {
+        sp_id: String,
+        app_name: String,
+        scopes: Vec<String>,
+        admin: bool,
+        grant_id: Option<String>,
+    },
+    ServicePrincipalAdded {
+        sp_id: String,
+        app_id: Option<String>,
+        app_name: String,
+    },
+    ApplicationAdded {
+        object_id: String,
+        app_name: String,
+    },
+    CredentialAdded {
+        object_id: String,
+        app_name: String,
+    },
+    DeviceRegistered {
+        object_id: String,
+        device_id: Option<String>,
+        name: String,
+    },
+    MfaRegistered {
+        method: String,
+    },
+    PasswordReset {
+        by_admin: bool,
+    },
     SessionsRevoked,
     AccountDisabled,
-    InboundConnector { name: String, sender_ips: Vec<String>, sender_domains: Vec<String> },
-    TransportRule { name: String, copies_or_redirects: Vec<String> },
+    InboundConnector {
+        name: String,
+        sender_ips: Vec<String>,
+        sender_domains: Vec<String>,
+    },
+    TransportRule {
+        name: String,
+        copies_or_redirects: Vec<String>,
+    },
     AuditLoggingDisabled,
 }
 
@@ -213,14 +267,46 @@ pub struct Artifact {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArtifactDetail {
-    InboxRule { spec: RuleSpec, enabled: bool },
-    MailboxForwarding { target: String },
-    OauthGrant { client_sp_id: String, scopes: Vec<String>, all_principals: bool },
-    ServicePrincipal { app_id: String, name: String, first_party: bool },
-    Application { app_id: String, name: String, has_credentials: bool },
-    Device { device_id: String, name: String },
-    AuthMethod { method: String },
-    InboundConnector { name: String, sender_ips: Vec<String>, sender_domains: Vec<String> },
-    TransportRule { name: String, copies_or_redirects: Vec<String> },
-    MailboxPermission { trustee: String, rights: Vec<String> },
+    InboxRule {
+        spec: RuleSpec,
+        enabled: bool,
+    },
+    MailboxForwarding {
+        target: String,
+    },
+    OauthGrant {
+        client_sp_id: String,
+        scopes: Vec<String>,
+        all_principals: bool,
+    },
+    ServicePrincipal {
+        app_id: String,
+        name: String,
+        first_party: bool,
+    },
+    Application {
+        app_id: String,
+        name: String,
+        has_credentials: bool,
+    },
+    Device {
+        device_id: String,
+        name: String,
+    },
+    AuthMethod {
+        method: String,
+    },
+    InboundConnector {
+        name: String,
+        sender_ips: Vec<String>,
+        sender_domains: Vec<String>,
+    },
+    TransportRule {
+        name: String,
+        copies_or_redirects: Vec<String>,
+    },
+    MailboxPermission {
+        trustee: String,
+        rights: Vec<String>,
+    },
 }

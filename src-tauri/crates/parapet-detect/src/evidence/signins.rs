@@ -35,11 +35,15 @@ pub fn from_entra(record: &Value, ctx: &SignInContext<'_>) -> Option<SignInEvent
     let record_id = text(record, "id")?;
     let time = time(record, &["createdDateTime"])?;
     let user_id = text(record, "userId").unwrap_or_default();
-    let upn = text(record, "userPrincipalName").unwrap_or_default().to_ascii_lowercase();
+    let upn = text(record, "userPrincipalName")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let error_code = int(record, "status.errorCode").unwrap_or(0);
     let ip_text = text(record, "ipAddress").unwrap_or_default();
     let ip = parse_ip(&ip_text);
-    let asn = int(record, "autonomousSystemNumber").and_then(|a| u32::try_from(a).ok()).filter(|a| *a > 0);
+    let asn = int(record, "autonomousSystemNumber")
+        .and_then(|a| u32::try_from(a).ok())
+        .filter(|a| *a > 0);
     let mut network = ctx.lookup.network(ip, asn);
     // The sign-in log's own geolocation is what a technician sees next to the record.
     if let Some(country) = text_any(record, &["location.countryOrRegion"]) {
@@ -47,13 +51,22 @@ pub fn from_entra(record: &Value, ctx: &SignInContext<'_>) -> Option<SignInEvent
     }
     let details = array(record, "authenticationDetails");
     let mfa_completed = details.iter().any(|d| {
-        text(d, "authenticationStepResultDetail").is_some_and(|s| s.to_ascii_lowercase().contains("mfa successfully completed"))
+        text(d, "authenticationStepResultDetail").is_some_and(|s| {
+            s.to_ascii_lowercase()
+                .contains("mfa successfully completed")
+        })
     });
     let interactive = flag(record, "isInteractive").unwrap_or_else(|| {
-        array(record, "signInEventTypes").iter().any(|t| t.as_str() == Some("interactiveUser"))
+        array(record, "signInEventTypes")
+            .iter()
+            .any(|t| t.as_str() == Some("interactiveUser"))
     });
-    let risk_level = text(record, "riskLevelDuringSignIn").unwrap_or_default().to_ascii_lowercase();
-    let app_id = text(record, "appId").unwrap_or_default().to_ascii_lowercase();
+    let risk_level = text(record, "riskLevelDuringSignIn")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let app_id = text(record, "appId")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     Some(SignInEvent {
         record_id,
         source: SignInSource::EntraSignIns,
@@ -75,13 +88,18 @@ pub fn from_entra(record: &Value, ctx: &SignInContext<'_>) -> Option<SignInEvent
         device_id: text(record, "deviceDetail.deviceId").filter(|d| !d.is_empty()),
         session_id: text(record, "sessionId").filter(|s| !s.is_empty()),
         mfa_completed,
-        single_factor: text(record, "authenticationRequirement").is_some_and(|r| r == "singleFactorAuthentication"),
+        single_factor: text(record, "authenticationRequirement")
+            .is_some_and(|r| r == "singleFactorAuthentication"),
         risk_high_or_medium: matches!(risk_level.as_str(), "high" | "medium"),
     })
 }
 
 /// `UserLoggedIn` / `UserLoginFailed` from the Management Activity API (RecordType 15).
-pub fn from_unified_audit(record: &Value, user_id: &str, ctx: &SignInContext<'_>) -> Option<SignInEvent> {
+pub fn from_unified_audit(
+    record: &Value,
+    user_id: &str,
+    ctx: &SignInContext<'_>,
+) -> Option<SignInEvent> {
     let operation = text(record, "Operation")?;
     let failed = match operation.as_str() {
         "UserLoggedIn" => false,
@@ -91,7 +109,9 @@ pub fn from_unified_audit(record: &Value, user_id: &str, ctx: &SignInContext<'_>
     let error_code = int(record, "ErrorNumber").unwrap_or(if failed { 50126 } else { 0 });
     let ip_text = text_any(record, &["ClientIP", "ActorIpAddress"]).unwrap_or_default();
     let ip = parse_ip(&ip_text);
-    let app_id = text_any(record, &["ApplicationId", "AppId"]).unwrap_or_default().to_ascii_lowercase();
+    let app_id = text_any(record, &["ApplicationId", "AppId"])
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let device_id = name_value(record, "DeviceProperties", "Id").filter(|d| !d.is_empty());
     let request_type = name_value(record, "ExtendedProperties", "RequestType").unwrap_or_default();
     Some(SignInEvent {
@@ -99,8 +119,14 @@ pub fn from_unified_audit(record: &Value, user_id: &str, ctx: &SignInContext<'_>
         source: SignInSource::UnifiedAuditLog,
         time: time(record, &["CreationTime"])?,
         user_id: user_id.to_string(),
-        upn: text(record, "UserId").unwrap_or_default().to_ascii_lowercase(),
-        outcome: if failed { outcome_of(if error_code == 0 { 50126 } else { error_code }) } else { SignInOutcome::Success },
+        upn: text(record, "UserId")
+            .unwrap_or_default()
+            .to_ascii_lowercase(),
+        outcome: if failed {
+            outcome_of(if error_code == 0 { 50126 } else { error_code })
+        } else {
+            SignInOutcome::Success
+        },
         error_code,
         third_party_app: ctx.third_party_app_ids.contains(&app_id),
         app_id,
@@ -109,7 +135,11 @@ pub fn from_unified_audit(record: &Value, user_id: &str, ctx: &SignInContext<'_>
         network: ctx.lookup.network(ip, None),
         ip_text,
         user_agent: name_value(record, "ExtendedProperties", "UserAgent").unwrap_or_default(),
-        protocol: if request_type.contains("DeviceCode") { "deviceCode".into() } else { String::new() },
+        protocol: if request_type.contains("DeviceCode") {
+            "deviceCode".into()
+        } else {
+            String::new()
+        },
         client_app: String::new(),
         interactive: true,
         device_id,

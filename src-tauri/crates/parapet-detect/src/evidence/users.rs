@@ -26,15 +26,30 @@ impl UserIndex {
                 index.by_upn.insert(mail.to_ascii_lowercase(), id.clone());
             }
             if let Some((local, _)) = u.upn.split_once('@') {
-                index.by_alias.entry(local.to_string()).or_insert_with(|| id.clone());
+                index
+                    .by_alias
+                    .entry(local.to_string())
+                    .or_insert_with(|| id.clone());
             }
             if !u.display_name.is_empty() {
-                index.by_alias.entry(u.display_name.to_ascii_lowercase()).or_insert_with(|| id.clone());
+                index
+                    .by_alias
+                    .entry(u.display_name.to_ascii_lowercase())
+                    .or_insert_with(|| id.clone());
             }
         }
         for m in mailboxes {
-            let Some(id) = text(m, "userId") else { continue };
-            for key in ["identity", "Identity", "alias", "Alias", "userPrincipalName", "primarySmtpAddress"] {
+            let Some(id) = text(m, "userId") else {
+                continue;
+            };
+            for key in [
+                "identity",
+                "Identity",
+                "alias",
+                "Alias",
+                "userPrincipalName",
+                "primarySmtpAddress",
+            ] {
                 if let Some(v) = text(m, key) {
                     index.by_alias.insert(v.to_ascii_lowercase(), id.clone());
                 }
@@ -56,7 +71,10 @@ impl UserIndex {
         if self.upn_by_id.contains_key(name.trim()) {
             return Some(name.trim().to_string());
         }
-        self.by_upn.get(&key).or_else(|| self.by_alias.get(&key)).cloned()
+        self.by_upn
+            .get(&key)
+            .or_else(|| self.by_alias.get(&key))
+            .cloned()
     }
 
     pub fn upn_of(&self, id: &str) -> Option<&str> {

@@ -13,32 +13,45 @@ pub fn signals(evidence: &Evidence, access: &AccessFindings) -> Vec<Signal> {
     for (user_id, footprint) in &access.footprints {
         let mut episodes: BTreeMap<String, Vec<(&SignInEvent, &Verdict)>> = BTreeMap::new();
         for &i in &footprint.sign_ins {
-            let (Some(s), Some(Some(v))) = (evidence.sign_ins.get(i), access.verdicts.get(i)) else { continue };
-            let key = s.session_id.clone().unwrap_or_else(|| format!("ip:{}", s.ip_text));
+            let (Some(s), Some(Some(v))) = (evidence.sign_ins.get(i), access.verdicts.get(i))
+            else {
+                continue;
+            };
+            let key = s
+                .session_id
+                .clone()
+                .unwrap_or_else(|| format!("ip:{}", s.ip_text));
             episodes.entry(key).or_default().push((s, v));
         }
         for (_, items) in episodes {
-            let Some(&(lead, lead_verdict)) = items.iter().max_by_key(|(s, v)| (v.score, std::cmp::Reverse(s.time))) else { continue };
+            let Some(&(lead, lead_verdict)) = items
+                .iter()
+                .max_by_key(|(s, v)| (v.score, std::cmp::Reverse(s.time)))
+            else {
+                continue;
+            };
             let first = items.iter().map(|(s, _)| s.time).min().unwrap_or(lead.time);
             let last = items.iter().map(|(s, _)| s.time).max().unwrap_or(lead.time);
             let strong = items.iter().any(|(_, v)| v.strong());
             let kind = lead_kind(lead_verdict);
-            let mut reasons: Vec<String> = Vec::new();
-            for (_, v) in &items {
-                for f in &v.factors {
-                    if f.points >= 1 && !reasons.contains(&f.text) {
-                        reasons.push(f.text.clone());
-                    }
-                }
-            }
+            // The lead sign-in's own factors: one coherent story a technician can check in
+            // that single record.
+            let reasons: Vec<String> = lead_verdict
+                .factors
+                .iter()
+                .take(5)
+                .map(|f| f.text.clone())
+                .collect();
             let summary = format!(
-                "{} successful sign-in{} as {} ({}) between {} and {}; the most telling one {}",
+                "{} attacker sign-in{} as {} between {} and {}; the most telling one ({}, {}, record {}) {}",
                 items.len(),
                 if items.len() == 1 { "" } else { "s" },
                 lead.upn,
-                lead.app_name,
                 first.format("%Y-%m-%d %H:%M"),
                 last.format("%Y-%m-%d %H:%M"),
+                lead.app_name,
+                lead.time.format("%Y-%m-%d %H:%M"),
+                lead.record_id,
                 if reasons.is_empty() { "continued a session already used by the attacker".to_string() } else { reasons.join("; ") }
             );
             out.push(Signal {
@@ -46,8 +59,16 @@ pub fn signals(evidence: &Evidence, access: &AccessFindings) -> Vec<Signal> {
                 time: first,
                 user_id: user_id.clone(),
                 summary,
-                evidence: items.iter().take(MAX_EVIDENCE).map(|(s, _)| s.record_id.clone()).collect(),
-                strength: if strong { Strength::Strong } else { Strength::Medium },
+                evidence: items
+                    .iter()
+                    .take(MAX_EVIDENCE)
+                    .map(|(s, _)| s.record_id.clone())
+                    .collect(),
+                strength: if strong {
+                    Strength::Strong
+                } else {
+                    Strength::Medium
+                },
                 attacker_context: true,
                 artifacts: Vec::new(),
                 until: Some(last),

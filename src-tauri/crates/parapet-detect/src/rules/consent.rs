@@ -20,17 +20,35 @@ pub fn findings(ctx: &Context<'_>) -> Vec<ConsentFinding> {
     let evidence = ctx.evidence;
     let mut out = Vec::new();
     for a in &evidence.activities {
-        let ActivityKind::Consent { sp_id, app_name, scopes, admin, grant_id } = &a.kind else { continue };
-        let Some(user_id) = a.subject_user_id.clone() else { continue };
+        let ActivityKind::Consent {
+            sp_id,
+            app_name,
+            scopes,
+            admin,
+            grant_id,
+        } = &a.kind
+        else {
+            continue;
+        };
+        let Some(user_id) = a.subject_user_id.clone() else {
+            continue;
+        };
         let sp = service_principal(evidence, sp_id);
-        let app_id = sp.map(|(app_id, _)| app_id.to_string()).or_else(|| app_id_from_added(evidence, sp_id));
+        let app_id = sp
+            .map(|(app_id, _)| app_id.to_string())
+            .or_else(|| app_id_from_added(evidence, sp_id));
         if sp.is_some_and(|(_, first_party)| first_party) {
             continue;
         }
         let rogue = app_id.as_deref().and_then(rogue_app);
         let risky = risky_scopes(scopes);
         let attacker = ctx.is_attacker_activity(&user_id, a)
-            || (ctx.in_attack_window(&user_id, a.time) && !ctx.access.baselines.get(&user_id).is_some_and(|b| b.knows_asn(a.network.asn)));
+            || (ctx.in_attack_window(&user_id, a.time)
+                && !ctx
+                    .access
+                    .baselines
+                    .get(&user_id)
+                    .is_some_and(|b| b.knows_asn(a.network.asn)));
         let strength = if rogue.is_some() || (attacker && !risky.is_empty()) {
             Strength::Strong
         } else if !risky.is_empty() {
@@ -43,8 +61,15 @@ pub fn findings(ctx: &Context<'_>) -> Vec<ConsentFinding> {
         let mut summary = format!(
             "{} {}consented to the app \"{app_name}\"{} from {}",
             a.actor,
-            if *admin { "gave tenant-wide admin " } else { "" },
-            app_id.as_deref().map(|i| format!(" (app id {i})")).unwrap_or_default(),
+            if *admin {
+                "gave tenant-wide admin "
+            } else {
+                ""
+            },
+            app_id
+                .as_deref()
+                .map(|i| format!(" (app id {i})"))
+                .unwrap_or_default(),
             ctx.where_(a)
         );
         if let Some(known) = rogue {
@@ -66,7 +91,13 @@ pub fn findings(ctx: &Context<'_>) -> Vec<ConsentFinding> {
                 evidence: related_records(evidence, sp_id, &a.record_id),
                 strength,
                 attacker_context: attacker,
-                artifacts: grant_artifacts(evidence, sp_id, &user_id, grant_id.as_deref(), &a.actor),
+                artifacts: grant_artifacts(
+                    evidence,
+                    sp_id,
+                    &user_id,
+                    grant_id.as_deref(),
+                    &a.actor,
+                ),
                 until: None,
             },
             app_id,
@@ -79,14 +110,20 @@ pub fn findings(ctx: &Context<'_>) -> Vec<ConsentFinding> {
 /// `(appId, first party)` of a service principal that exists now.
 fn service_principal<'a>(evidence: &'a Evidence, sp_id: &str) -> Option<(&'a str, bool)> {
     evidence.artifacts.iter().find_map(|x| match &x.detail {
-        ArtifactDetail::ServicePrincipal { app_id, first_party, .. } if x.id == sp_id => Some((app_id.as_str(), *first_party)),
+        ArtifactDetail::ServicePrincipal {
+            app_id,
+            first_party,
+            ..
+        } if x.id == sp_id => Some((app_id.as_str(), *first_party)),
         _ => None,
     })
 }
 
 fn app_id_from_added(evidence: &Evidence, sp_id: &str) -> Option<String> {
     evidence.activities.iter().find_map(|a| match &a.kind {
-        ActivityKind::ServicePrincipalAdded { sp_id: id, app_id, .. } if id == sp_id => app_id.clone(),
+        ActivityKind::ServicePrincipalAdded {
+            sp_id: id, app_id, ..
+        } if id == sp_id => app_id.clone(),
         _ => None,
     })
 }
@@ -105,14 +142,23 @@ fn related_records(evidence: &Evidence, sp_id: &str, consent_record: &str) -> Ve
 
 /// The grant(s) the consent left, and the app's service principal when this user's consent
 /// created it (an app someone else brought into the tenant is not this user's artifact).
-fn grant_artifacts(evidence: &Evidence, sp_id: &str, user_id: &str, grant_id: Option<&str>, actor: &str) -> Vec<ArtifactRef> {
+fn grant_artifacts(
+    evidence: &Evidence,
+    sp_id: &str,
+    user_id: &str,
+    grant_id: Option<&str>,
+    actor: &str,
+) -> Vec<ArtifactRef> {
     let mut out = BTreeSet::new();
     for x in &evidence.artifacts {
         if let ArtifactDetail::OauthGrant { client_sp_id, .. } = &x.detail {
             let by_id = grant_id.is_some_and(|g| g == x.id);
             let by_owner = client_sp_id == sp_id && x.owner_user_id.as_deref() == Some(user_id);
             if by_id || by_owner {
-                out.insert(ArtifactRef { kind: ArtifactType::OauthGrant, id: x.id.clone() });
+                out.insert(ArtifactRef {
+                    kind: ArtifactType::OauthGrant,
+                    id: x.id.clone(),
+                });
             }
         }
     }
@@ -120,7 +166,10 @@ fn grant_artifacts(evidence: &Evidence, sp_id: &str, user_id: &str, grant_id: Op
         a.actor == actor && matches!(&a.kind, ActivityKind::ServicePrincipalAdded { sp_id: id, .. } if id == sp_id)
     });
     if created_by_actor && service_principal(evidence, sp_id).is_some() {
-        out.insert(ArtifactRef { kind: ArtifactType::ServicePrincipal, id: sp_id.to_string() });
+        out.insert(ArtifactRef {
+            kind: ArtifactType::ServicePrincipal,
+            id: sp_id.to_string(),
+        });
     }
     out.into_iter().collect()
 }
@@ -134,9 +183,16 @@ pub fn app_activity(ctx: &Context<'_>, consents: &[ConsentFinding]) -> Vec<Signa
             .evidence
             .sign_ins
             .iter()
-            .filter(|s| s.succeeded() && &s.app_id == app_id && s.user_id == c.signal.user_id && s.time >= c.signal.time)
+            .filter(|s| {
+                s.succeeded()
+                    && &s.app_id == app_id
+                    && s.user_id == c.signal.user_id
+                    && s.time >= c.signal.time
+            })
             .collect();
-        let (Some(first), Some(last)) = (uses.first(), uses.last()) else { continue };
+        let (Some(first), Some(last)) = (uses.first(), uses.last()) else {
+            continue;
+        };
         out.push(Signal {
             kind: SignalKind::MaliciousAppActivity,
             time: first.time,

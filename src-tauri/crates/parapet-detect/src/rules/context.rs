@@ -27,16 +27,26 @@ impl<'a> Context<'a> {
 
     /// The activity came from an address or anonymising network the attacker used for this user.
     pub fn from_attacker_network(&self, user_id: &str, activity: &Activity) -> bool {
-        let Some(footprint) = self.access.footprints.get(user_id) else { return false };
+        let Some(footprint) = self.access.footprints.get(user_id) else {
+            return false;
+        };
         if activity.ip.is_some_and(|ip| footprint.ips.contains(&ip)) {
             return true;
         }
-        activity.network.class().is_anonymising() && activity.network.asn.is_some_and(|a| footprint.asns.contains(&a))
+        activity.network.class().is_anonymising()
+            && activity
+                .network
+                .asn
+                .is_some_and(|a| footprint.asns.contains(&a))
     }
 
     /// The activity came from anonymising infrastructure this user never used legitimately.
     pub fn from_unfamiliar_anonymiser(&self, user_id: &str, activity: &Activity) -> bool {
-        let known = self.access.baselines.get(user_id).is_some_and(|b| b.knows_asn(activity.network.asn));
+        let known = self
+            .access
+            .baselines
+            .get(user_id)
+            .is_some_and(|b| b.knows_asn(activity.network.asn));
         activity.network.class().is_anonymising() && !known
     }
 
@@ -44,7 +54,9 @@ impl<'a> Context<'a> {
     /// the last one).
     pub fn in_attack_window(&self, user_id: &str, time: DateTime<Utc>) -> bool {
         let mut times = self.attacker_sign_ins(user_id).map(|s| s.time);
-        let Some(first) = times.next() else { return false };
+        let Some(first) = times.next() else {
+            return false;
+        };
         let last = times.last().unwrap_or(first);
         time >= first - Duration::minutes(5) && time <= last + Duration::hours(FOLLOW_ON_HOURS)
     }
@@ -53,11 +65,17 @@ impl<'a> Context<'a> {
     /// unfamiliar anonymiser while the attacker was active.
     pub fn is_attacker_activity(&self, user_id: &str, activity: &Activity) -> bool {
         self.from_attacker_network(user_id, activity)
-            || (self.from_unfamiliar_anonymiser(user_id, activity) && self.in_attack_window(user_id, activity.time))
+            || (self.from_unfamiliar_anonymiser(user_id, activity)
+                && self.in_attack_window(user_id, activity.time))
     }
 
     pub fn upn(&self, user_id: &str) -> String {
-        self.evidence.users.iter().find(|u| u.id == user_id).map(|u| u.upn.clone()).unwrap_or_else(|| user_id.to_string())
+        self.evidence
+            .users
+            .iter()
+            .find(|u| u.id == user_id)
+            .map(|u| u.upn.clone())
+            .unwrap_or_else(|| user_id.to_string())
     }
 
     pub fn where_(&self, activity: &Activity) -> String {

@@ -14,11 +14,20 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
     let mut groups: BTreeMap<(String, SignalKind), Vec<&Activity>> = BTreeMap::new();
     for a in &ctx.evidence.activities {
         let kind = match a.kind {
-            ActivityKind::MailItemsAccessed { .. } | ActivityKind::MailDeleted { .. } => SignalKind::MailboxAccessedFromAttacker,
+            ActivityKind::MailItemsAccessed { .. } | ActivityKind::MailDeleted { .. } => {
+                SignalKind::MailboxAccessedFromAttacker
+            }
             ActivityKind::FileDownloaded { .. } => SignalKind::MassDownload,
             _ => continue,
         };
-        let Some(user_id) = ctx.evidence.users.iter().find(|u| u.upn == a.actor).map(|u| u.id.clone()).or_else(|| a.subject_user_id.clone()) else {
+        let Some(user_id) = ctx
+            .evidence
+            .users
+            .iter()
+            .find(|u| u.upn == a.actor)
+            .map(|u| u.id.clone())
+            .or_else(|| a.subject_user_id.clone())
+        else {
             continue;
         };
         if ctx.from_attacker_network(&user_id, a) {
@@ -61,7 +70,11 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
                 last.time.format("%Y-%m-%d %H:%M")
             ),
             user_id,
-            evidence: items.iter().take(MAX_EVIDENCE).map(|a| a.record_id.clone()).collect(),
+            evidence: items
+                .iter()
+                .take(MAX_EVIDENCE)
+                .map(|a| a.record_id.clone())
+                .collect(),
             strength: Strength::Medium,
             attacker_context: true,
             artifacts: Vec::new(),

@@ -9,13 +9,26 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
     let evidence = ctx.evidence;
     let mut out = Vec::new();
     for a in &evidence.activities {
-        let ActivityKind::MailboxForwarding { mailbox, target: Some(target), keep_copy } = &a.kind else { continue };
+        let ActivityKind::MailboxForwarding {
+            mailbox,
+            target: Some(target),
+            keep_copy,
+        } = &a.kind
+        else {
+            continue;
+        };
         if evidence.tenant.is_internal_address(target) {
             continue;
         }
-        let Some(user_id) = a.subject_user_id.clone() else { continue };
+        let Some(user_id) = a.subject_user_id.clone() else {
+            continue;
+        };
         let attacker = ctx.is_attacker_activity(&user_id, a);
-        let strength = if attacker || !keep_copy { Strength::Strong } else { Strength::Medium };
+        let strength = if attacker || !keep_copy {
+            Strength::Strong
+        } else {
+            Strength::Medium
+        };
         let mut summary = format!(
             "Mailbox {mailbox} set to forward all mail to the external address {target}{} by {} from {}",
             if *keep_copy { "" } else { " without keeping a copy" },

@@ -3,35 +3,56 @@
 
 use super::context::Context;
 use super::{ArtifactRef, Signal, SignalKind, Strength};
-use crate::evidence::{ActivityKind, ArtifactDetail, ArtifactType, Evidence, RuleChange, RuleSpec, TenantFacts};
-use crate::knowledge::{is_detection_word, is_hiding_folder, is_meaningless_rule_name, watched_words};
+use crate::evidence::{
+    ActivityKind, ArtifactDetail, ArtifactType, Evidence, RuleChange, RuleSpec, TenantFacts,
+};
+use crate::knowledge::{
+    is_detection_word, is_hiding_folder, is_meaningless_rule_name, watched_words,
+};
 
 /// How suspicious a rule definition is on its own, and why, in plain words.
 pub fn judge(spec: &RuleSpec, tenant: &TenantFacts) -> Option<(Strength, Vec<String>)> {
     let mut why = Vec::new();
-    let external: Vec<&String> = spec.forward_to.iter().filter(|a| !a.is_empty() && !tenant.is_internal_address(a)).collect();
+    let external: Vec<&String> = spec
+        .forward_to
+        .iter()
+        .filter(|a| !a.is_empty() && !tenant.is_internal_address(a))
+        .collect();
     let hides_in_folder = spec.move_to_folder.as_deref().is_some_and(is_hiding_folder);
     // Graph names the target folder only by an opaque id; moving to some folder then counts as
     // hiding only together with a meaningless name and watched words.
-    let moves_somewhere = spec.move_to_folder.as_deref().is_some_and(|f| !f.is_empty()) && !hides_in_folder;
+    let moves_somewhere = spec
+        .move_to_folder
+        .as_deref()
+        .is_some_and(|f| !f.is_empty())
+        && !hides_in_folder;
     let hides = hides_in_folder || spec.delete;
     let watched = watched_words(&spec.keywords);
     let detection = spec.keywords.iter().any(|k| is_detection_word(k));
     let meaningless = is_meaningless_rule_name(&spec.name);
     if !external.is_empty() {
-        why.push(format!("forwards mail outside the organisation (to {})", join(&external)));
+        why.push(format!(
+            "forwards mail outside the organisation (to {})",
+            join(&external)
+        ));
     }
     if spec.delete {
         why.push("deletes matching mail".to_string());
     }
     if hides_in_folder {
-        why.push(format!("moves matching mail to \"{}\", a folder people rarely look in", spec.move_to_folder.as_deref().unwrap_or_default()));
+        why.push(format!(
+            "moves matching mail to \"{}\", a folder people rarely look in",
+            spec.move_to_folder.as_deref().unwrap_or_default()
+        ));
     }
     if spec.mark_read && (hides || !external.is_empty()) {
         why.push("marks it as read".to_string());
     }
     if !watched.is_empty() {
-        why.push(format!("matches words attackers watch for ({})", watched.join(", ")));
+        why.push(format!(
+            "matches words attackers watch for ({})",
+            watched.join(", ")
+        ));
     }
     if meaningless {
         why.push(format!("has a meaningless name (\"{}\")", spec.name));
@@ -39,13 +60,16 @@ pub fn judge(spec: &RuleSpec, tenant: &TenantFacts) -> Option<(Strength, Vec<Str
     if moves_somewhere && meaningless && !watched.is_empty() {
         why.push("moves matching mail out of the inbox".to_string());
     }
-    let strength = if moves_somewhere && meaningless && !watched.is_empty() {
+    let strong = (moves_somewhere && meaningless && !watched.is_empty())
+        || (!external.is_empty() && (meaningless || hides || !watched.is_empty()))
+        || (hides
+            && (meaningless || detection || (!watched.is_empty() && !spec.has_sender_condition)));
+    let medium = !external.is_empty()
+        || (hides && (!watched.is_empty() || spec.mark_read))
+        || (meaningless && hides);
+    let strength = if strong {
         Strength::Strong
-    } else if !external.is_empty() && (meaningless || hides || !watched.is_empty()) {
-        Strength::Strong
-    } else if hides && (meaningless || detection || (!watched.is_empty() && !spec.has_sender_condition)) {
-        Strength::Strong
-    } else if !external.is_empty() || (hides && (!watched.is_empty() || spec.mark_read)) || (meaningless && hides) {
+    } else if medium {
         Strength::Medium
     } else if hides && !spec.has_sender_condition {
         Strength::Weak
@@ -56,18 +80,34 @@ pub fn judge(spec: &RuleSpec, tenant: &TenantFacts) -> Option<(Strength, Vec<Str
 }
 
 fn join(items: &[&String]) -> String {
-    items.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
     let evidence = ctx.evidence;
     let mut out = Vec::new();
     for a in &evidence.activities {
-        let ActivityKind::InboxRule { change, mailbox, spec } = &a.kind else { continue };
-        if !matches!(change, RuleChange::Create | RuleChange::Modify | RuleChange::Enable) {
+        let ActivityKind::InboxRule {
+            change,
+            mailbox,
+            spec,
+        } = &a.kind
+        else {
+            continue;
+        };
+        if !matches!(
+            change,
+            RuleChange::Create | RuleChange::Modify | RuleChange::Enable
+        ) {
             continue;
         }
-        let Some(user_id) = a.subject_user_id.clone() else { continue };
+        let Some(user_id) = a.subject_user_id.clone() else {
+            continue;
+        };
         let attacker = ctx.is_attacker_activity(&user_id, a);
         let judged = judge(spec, &evidence.tenant);
         let strength = match (&judged, attacker) {
@@ -84,7 +124,11 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
             RuleChange::Enable => "enabled",
             _ => "changed",
         };
-        let mut summary = format!("Inbox rule \"{}\" {verb} on mailbox {mailbox} from {}", spec.name, ctx.where_(a));
+        let mut summary = format!(
+            "Inbox rule \"{}\" {verb} on mailbox {mailbox} from {}",
+            spec.name,
+            ctx.where_(a)
+        );
         if !why.is_empty() {
             summary.push_str(&format!(": it {}", why.join("; ")));
         }

@@ -19,25 +19,46 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
     let evidence = ctx.evidence;
     let mut groups: BTreeMap<(String, String), Vec<&MailMessage>> = BTreeMap::new();
     for m in &evidence.messages {
-        groups.entry((m.sender.clone(), m.subject.trim().to_lowercase())).or_default().push(m);
+        groups
+            .entry((m.sender.clone(), m.subject.trim().to_lowercase()))
+            .or_default()
+            .push(m);
     }
     let mut out = Vec::new();
     for ((sender, _), messages) in groups {
-        let Some(user) = evidence.users.iter().find(|u| u.upn == sender || u.mail.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(&sender))) else {
+        let Some(user) = evidence.users.iter().find(|u| {
+            u.upn == sender
+                || u.mail
+                    .as_deref()
+                    .is_some_and(|m| m.eq_ignore_ascii_case(&sender))
+        }) else {
             continue;
         };
         let mut start = 0;
         while start < messages.len() {
             let window_end = messages[start].time + Duration::minutes(BURST_WINDOW_MINUTES);
-            let burst: Vec<&MailMessage> = messages[start..].iter().take_while(|m| m.time <= window_end).copied().collect();
-            let recipients: BTreeSet<&String> = burst.iter().flat_map(|m| m.recipients.iter()).collect();
-            let internal = recipients.iter().filter(|r| evidence.tenant.is_internal_address(r)).count();
+            let burst: Vec<&MailMessage> = messages[start..]
+                .iter()
+                .take_while(|m| m.time <= window_end)
+                .copied()
+                .collect();
+            let recipients: BTreeSet<&String> =
+                burst.iter().flat_map(|m| m.recipients.iter()).collect();
+            let internal = recipients
+                .iter()
+                .filter(|r| evidence.tenant.is_internal_address(r))
+                .count();
             let external = recipients.len() - internal;
             let first = burst[0];
             let last = burst[burst.len() - 1];
-            let big = internal >= INTERNAL_BURST_MIN_RECIPIENTS || external >= EXTERNAL_BURST_MIN_RECIPIENTS;
+            let big = internal >= INTERNAL_BURST_MIN_RECIPIENTS
+                || external >= EXTERNAL_BURST_MIN_RECIPIENTS;
             if big && sent_by_attacker(ctx, &user.id, first.time, last.time) {
-                let kind = if internal >= INTERNAL_BURST_MIN_RECIPIENTS { SignalKind::InternalPhishing } else { SignalKind::OutboundMassMail };
+                let kind = if internal >= INTERNAL_BURST_MIN_RECIPIENTS {
+                    SignalKind::InternalPhishing
+                } else {
+                    SignalKind::OutboundMassMail
+                };
                 out.push(Signal {
                     kind,
                     time: first.time,
@@ -63,7 +84,12 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
 }
 
 /// A `Send` from the attacker's network around the burst, or the burst inside the attack window.
-fn sent_by_attacker(ctx: &Context<'_>, user_id: &str, from: chrono::DateTime<chrono::Utc>, to: chrono::DateTime<chrono::Utc>) -> bool {
+fn sent_by_attacker(
+    ctx: &Context<'_>,
+    user_id: &str,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> bool {
     let slack = Duration::minutes(30);
     let send_from_attacker = ctx.evidence.activities.iter().any(|a| {
         matches!(a.kind, ActivityKind::MailSent { .. })

@@ -11,46 +11,126 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
     let evidence = ctx.evidence;
     let mut out = Vec::new();
     for a in &evidence.activities {
-        let actor_id = evidence.users.iter().find(|u| u.upn == a.actor).map(|u| u.id.clone());
-        let Some(user_id) = actor_id.or_else(|| a.subject_user_id.clone()) else { continue };
+        let actor_id = evidence
+            .users
+            .iter()
+            .find(|u| u.upn == a.actor)
+            .map(|u| u.id.clone());
+        let Some(user_id) = actor_id.or_else(|| a.subject_user_id.clone()) else {
+            continue;
+        };
         let attacker = ctx.is_attacker_activity(&user_id, a);
         let signal = match &a.kind {
-            ActivityKind::InboundConnector { name, sender_ips, sender_domains } => {
+            ActivityKind::InboundConnector {
+                name,
+                sender_ips,
+                sender_domains,
+            } => {
                 if !attacker {
                     continue;
                 }
-                let gateway = is_mail_gateway_name(name) || sender_domains.iter().any(|d| is_mail_gateway_name(d));
+                let gateway = is_mail_gateway_name(name)
+                    || sender_domains.iter().any(|d| is_mail_gateway_name(d));
                 let summary = format!(
                     "Inbound connector \"{name}\" (sender IPs {}) created from {}, the attacker's network{}",
                     if sender_ips.is_empty() { "none".to_string() } else { sender_ips.join(", ") },
                     ctx.where_(a),
                     if gateway { ", although it is named like a mail gateway" } else { "" }
                 );
-                signal(a, &user_id, SignalKind::InboundConnectorCreated, summary, Strength::Strong, true, artifact(evidence, ArtifactType::InboundConnector, name))
+                signal(
+                    a,
+                    &user_id,
+                    SignalKind::InboundConnectorCreated,
+                    summary,
+                    Strength::Strong,
+                    true,
+                    artifact(evidence, ArtifactType::InboundConnector, name),
+                )
             }
-            ActivityKind::TransportRule { name, copies_or_redirects } => {
-                let external: Vec<&String> = copies_or_redirects.iter().filter(|t| !evidence.tenant.is_internal_address(t)).collect();
+            ActivityKind::TransportRule {
+                name,
+                copies_or_redirects,
+            } => {
+                let external: Vec<&String> = copies_or_redirects
+                    .iter()
+                    .filter(|t| !evidence.tenant.is_internal_address(t))
+                    .collect();
                 if !attacker && external.is_empty() {
                     continue;
                 }
-                let strength = if attacker { Strength::Strong } else { Strength::Medium };
-                let mut summary = format!("Transport rule \"{name}\" created or changed by {} from {}", a.actor, ctx.where_(a));
+                let strength = if attacker {
+                    Strength::Strong
+                } else {
+                    Strength::Medium
+                };
+                let mut summary = format!(
+                    "Transport rule \"{name}\" created or changed by {} from {}",
+                    a.actor,
+                    ctx.where_(a)
+                );
                 if !external.is_empty() {
-                    summary.push_str(&format!("; it copies or redirects mail to {}", external.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+                    summary.push_str(&format!(
+                        "; it copies or redirects mail to {}",
+                        external
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
                 }
-                signal(a, &user_id, SignalKind::TransportRuleCreated, summary, strength, attacker, artifact(evidence, ArtifactType::TransportRule, name))
+                signal(
+                    a,
+                    &user_id,
+                    SignalKind::TransportRuleCreated,
+                    summary,
+                    strength,
+                    attacker,
+                    artifact(evidence, ArtifactType::TransportRule, name),
+                )
             }
-            ActivityKind::MailboxPermission { mailbox, trustee, rights } => {
+            ActivityKind::MailboxPermission {
+                mailbox,
+                trustee,
+                rights,
+            } => {
                 if !attacker {
                     continue;
                 }
-                let summary = format!("{trustee} was given {} on mailbox {mailbox} from {}, the attacker's network", rights.join(", "), ctx.where_(a));
+                let summary = format!(
+                    "{trustee} was given {} on mailbox {mailbox} from {}, the attacker's network",
+                    rights.join(", "),
+                    ctx.where_(a)
+                );
                 let id = format!("{mailbox}|{trustee}");
-                signal(a, &user_id, SignalKind::MailboxPermissionAdded, summary, Strength::Strong, true, artifact(evidence, ArtifactType::MailboxPermission, &id))
+                signal(
+                    a,
+                    &user_id,
+                    SignalKind::MailboxPermissionAdded,
+                    summary,
+                    Strength::Strong,
+                    true,
+                    artifact(evidence, ArtifactType::MailboxPermission, &id),
+                )
             }
             ActivityKind::AuditLoggingDisabled => {
-                let summary = format!("{} turned off unified audit logging from {}", a.actor, ctx.where_(a));
-                signal(a, &user_id, SignalKind::AuditLoggingDisabled, summary, if attacker { Strength::Strong } else { Strength::Medium }, attacker, Vec::new())
+                let summary = format!(
+                    "{} turned off unified audit logging from {}",
+                    a.actor,
+                    ctx.where_(a)
+                );
+                signal(
+                    a,
+                    &user_id,
+                    SignalKind::AuditLoggingDisabled,
+                    summary,
+                    if attacker {
+                        Strength::Strong
+                    } else {
+                        Strength::Medium
+                    },
+                    attacker,
+                    Vec::new(),
+                )
             }
             _ => continue,
         };
@@ -59,7 +139,15 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
     out
 }
 
-fn signal(a: &Activity, user_id: &str, kind: SignalKind, summary: String, strength: Strength, attacker: bool, artifacts: Vec<ArtifactRef>) -> Signal {
+fn signal(
+    a: &Activity,
+    user_id: &str,
+    kind: SignalKind,
+    summary: String,
+    strength: Strength,
+    attacker: bool,
+    artifacts: Vec<ArtifactRef>,
+) -> Signal {
     Signal {
         kind,
         time: a.time,
@@ -79,6 +167,9 @@ fn artifact(evidence: &Evidence, kind: ArtifactType, identity: &str) -> Vec<Arti
         .artifacts
         .iter()
         .filter(|x| x.kind == kind && x.id.eq_ignore_ascii_case(identity))
-        .map(|x| ArtifactRef { kind, id: x.id.clone() })
+        .map(|x| ArtifactRef {
+            kind,
+            id: x.id.clone(),
+        })
         .collect()
 }

@@ -9,6 +9,7 @@ pub mod forwarding;
 pub mod inbox_rules;
 pub mod mail_volume;
 pub mod mailflow;
+pub mod promotion;
 pub mod registration;
 pub mod signin;
 pub mod spray;

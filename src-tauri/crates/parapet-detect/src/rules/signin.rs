@@ -19,8 +19,13 @@ pub const ATTACKER_SCORE: u32 = 4;
 /// Failures against one user within [`BRUTE_FORCE_WINDOW_HOURS`] that make the next success suspect.
 pub const BRUTE_FORCE_MIN_FAILURES: usize = 5;
 pub const BRUTE_FORCE_WINDOW_HOURS: i64 = 24;
+/// Distinct days a (network, device) pair must recur on before it becomes part of the baseline.
+pub const HABIT_DAYS: usize = 3;
 /// MFA denials within an hour before a success that make it MFA fatigue.
 pub const MFA_FATIGUE_MIN_DENIALS: usize = 3;
+
+/// A failed attempt against the user: when, how, and whether from a network the user knows.
+type Failure = (DateTime<Utc>, SignInOutcome, bool);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Factor {
@@ -52,6 +57,9 @@ pub struct Footprint {
     pub asns: BTreeSet<u32>,
     pub sessions: BTreeSet<String>,
     pub sign_ins: Vec<usize>,
+    /// Suspicious but unproven sign-ins (anonymising network new for the user), by address:
+    /// promoted to the attacker's when a malicious action comes from the same address.
+    pub suspects: BTreeMap<IpAddr, Vec<usize>>,
 }
 
 #[derive(Debug, Default)]
@@ -69,11 +77,15 @@ pub fn assess(evidence: &Evidence, spray: &SpraySources) -> AccessFindings {
         by_user.entry(s.user_id.as_str()).or_default().push(i);
     }
     let tenant_start = evidence.sign_ins.first().map(|s| s.time);
-    let mut out = AccessFindings { verdicts: vec![None; evidence.sign_ins.len()], ..AccessFindings::default() };
+    let mut out = AccessFindings {
+        verdicts: vec![None; evidence.sign_ins.len()],
+        ..AccessFindings::default()
+    };
     for (user, indices) in by_user {
-        let (baseline, footprint) = assess_user(evidence, &indices, spray, tenant_start, &mut out.verdicts);
+        let (baseline, footprint) =
+            assess_user(evidence, &indices, spray, tenant_start, &mut out.verdicts);
         out.baselines.insert(user.to_string(), baseline);
-        if !footprint.sign_ins.is_empty() {
+        if !footprint.sign_ins.is_empty() || !footprint.suspects.is_empty() {
             out.footprints.insert(user.to_string(), footprint);
         }
     }
@@ -90,15 +102,22 @@ fn assess_user(
     let mut baseline = UserBaseline::default();
     let mut footprint = Footprint::default();
     let mut sessions: BTreeMap<String, Option<u32>> = BTreeMap::new();
-    let mut failures: Vec<(DateTime<Utc>, SignInOutcome, bool)> = Vec::new();
+    let mut failures: Vec<Failure> = Vec::new();
+    let mut habits: BTreeMap<(Option<u32>, String), BTreeSet<chrono::NaiveDate>> = BTreeMap::new();
     for &i in indices {
         let s = &evidence.sign_ins[i];
         baseline.observe(s.time);
-        if matches!(s.outcome, SignInOutcome::PasswordWrong | SignInOutcome::Locked | SignInOutcome::MfaDenied) {
+        if matches!(
+            s.outcome,
+            SignInOutcome::PasswordWrong | SignInOutcome::Locked | SignInOutcome::MfaDenied
+        ) {
             failures.push((s.time, s.outcome, baseline.knows_asn(s.network.asn)));
             continue;
         }
-        if !matches!(s.outcome, SignInOutcome::Success | SignInOutcome::PasswordValid) {
+        if !matches!(
+            s.outcome,
+            SignInOutcome::Success | SignInOutcome::PasswordValid
+        ) {
             continue;
         }
         // A third-party app's servers refreshing its own tokens: judged by the consent rules.
@@ -108,20 +127,36 @@ fn assess_user(
         let warm = baseline.is_warm(s.time) && tenant_start.is_some_and(|t| s.time - t >= warmup());
         let mut verdict = score(s, &baseline, warm, &sessions, &failures, spray);
         let net_known = baseline.knows_asn(s.network.asn);
-        let continues_session = s.session_id.as_ref().is_some_and(|sid| footprint.sessions.contains(sid));
+        let continues_session = s
+            .session_id
+            .as_ref()
+            .is_some_and(|sid| footprint.sessions.contains(sid));
         let reuses_address = s.ip.is_some_and(|ip| footprint.ips.contains(&ip)) && !net_known;
         if verdict.score >= ATTACKER_SCORE {
             verdict.attacker = true;
-        } else if (continues_session && !(net_known && baseline.knows_device(s.device_id.as_deref()))) || reuses_address {
+        } else if (continues_session
+            && !(net_known && baseline.knows_device(s.device_id.as_deref())))
+            || reuses_address
+        {
             verdict.attacker = true;
             verdict.by_association = true;
         }
         if verdict.attacker {
             note_attacker(&mut footprint, s, i, &baseline);
-        } else if s.outcome == SignInOutcome::Success
-            && (verdict.score <= 1 || (baseline.knows_device(s.device_id.as_deref()) && scripted_agent(&s.user_agent).is_none()))
-        {
-            baseline.learn(s);
+        } else if s.outcome == SignInOutcome::Success {
+            let device_known = baseline.knows_device(s.device_id.as_deref());
+            let familiar_place = net_known && !verdict.strong() && verdict.score <= 2;
+            if verdict.score <= 1
+                || familiar_place
+                || (device_known && scripted_agent(&s.user_agent).is_none())
+                || is_habit(&mut habits, s)
+            {
+                baseline.learn(s);
+            } else if verdict.score >= 2 && s.network.class().is_anonymising() {
+                if let Some(ip) = s.ip {
+                    footprint.suspects.entry(ip).or_default().push(i);
+                }
+            }
         }
         if let Some(sid) = &s.session_id {
             sessions.entry(sid.clone()).or_insert(s.network.asn);
@@ -132,11 +167,16 @@ fn assess_user(
     // session, such as the proxied sign-in that opened an AiTM session.
     for &i in indices {
         let s = &evidence.sign_ins[i];
-        let Some(v) = verdicts[i].as_mut() else { continue };
+        let Some(v) = verdicts[i].as_mut() else {
+            continue;
+        };
         if v.attacker || v.score < 2 {
             continue;
         }
-        let in_session = s.session_id.as_ref().is_some_and(|sid| footprint.sessions.contains(sid));
+        let in_session = s
+            .session_id
+            .as_ref()
+            .is_some_and(|sid| footprint.sessions.contains(sid));
         let at_address = s.ip.is_some_and(|ip| footprint.ips.contains(&ip));
         if in_session || at_address {
             v.attacker = true;
@@ -148,7 +188,29 @@ fn assess_user(
     (baseline, footprint)
 }
 
-fn note_attacker(footprint: &mut Footprint, s: &SignInEvent, index: usize, baseline: &UserBaseline) {
+/// The same network and device on [`HABIT_DAYS`] different days, never tied to the attacker:
+/// a new routine (a cloud desktop, a new VPN), learned rather than flagged forever.
+fn is_habit(
+    habits: &mut BTreeMap<(Option<u32>, String), BTreeSet<chrono::NaiveDate>>,
+    s: &SignInEvent,
+) -> bool {
+    let Some(device) = &s.device_id else {
+        return false;
+    };
+    if scripted_agent(&s.user_agent).is_some() {
+        return false;
+    }
+    let days = habits.entry((s.network.asn, device.clone())).or_default();
+    days.insert(s.time.date_naive());
+    days.len() >= HABIT_DAYS
+}
+
+fn note_attacker(
+    footprint: &mut Footprint,
+    s: &SignInEvent,
+    index: usize,
+    baseline: &UserBaseline,
+) {
     footprint.sign_ins.push(index);
     if let Some(ip) = s.ip {
         footprint.ips.insert(ip);
@@ -168,83 +230,182 @@ fn score(
     baseline: &UserBaseline,
     warm: bool,
     sessions: &BTreeMap<String, Option<u32>>,
-    failures: &[(DateTime<Utc>, SignInOutcome, bool)],
+    failures: &[Failure],
     spray: &SpraySources,
 ) -> Verdict {
     let mut v = Verdict::default();
     let mut add = |kind, points, strong, text: String| {
         v.score += points;
-        v.factors.push(Factor { kind, points, strong, text });
+        v.factors.push(Factor {
+            kind,
+            points,
+            strong,
+            text,
+        });
     };
     let net = &s.network;
     let net_known = baseline.knows_asn(net.asn);
     let where_ = format!("{} {}", s.ip_text, net.describe());
-    let browser_app = s.app_id == OFFICE_HOME || s.app_id == AUTH_BROKER || s.app_name.contains("Outlook Web");
+    let browser_app =
+        s.app_id == OFFICE_HOME || s.app_id == AUTH_BROKER || s.app_name.contains("Outlook Web");
     if let Some(agent) = scripted_agent(&s.user_agent) {
         if !baseline.knows_scripted_agent(agent) || !net_known {
             if browser_app && s.interactive {
                 add(SignalKind::AitmPhishing, 3, true, format!("signed in to {} with the scripted client \"{agent}\" from {where_}, the way AiTM phishing kits replay a stolen session", s.app_name));
             } else {
-                add(SignalKind::AitmPhishing, 1, false, format!("used the scripted client \"{agent}\""));
+                add(
+                    SignalKind::AitmPhishing,
+                    1,
+                    false,
+                    format!("used the scripted client \"{agent}\""),
+                );
             }
         }
     }
+    // A device the user has signed in from before, on a VPN or cloud desktop, is the user.
+    let device_known = baseline.knows_device(s.device_id.as_deref());
     if net.class().is_anonymising() && !net_known {
         if warm {
-            let points = if net.class() == crate::network::NetClass::Tor { 3 } else { 2 };
-            add(SignalKind::SignInFromNewInfrastructure, points, false, format!("came from {where_}, never used by this user before"));
+            let points = match net.class() {
+                crate::network::NetClass::Tor => 3,
+                _ if device_known => 1,
+                _ => 2,
+            };
+            add(
+                SignalKind::SignInFromNewInfrastructure,
+                points,
+                false,
+                format!("came from {where_}, never used by this user before"),
+            );
         } else {
-            add(SignalKind::SignInFromNewInfrastructure, 1, false, format!("came from {where_}"));
+            add(
+                SignalKind::SignInFromNewInfrastructure,
+                1,
+                false,
+                format!("came from {where_}"),
+            );
         }
     }
     if warm && !baseline.knows_country(net.country.as_deref()) {
         if let Some(c) = &net.country {
-            add(SignalKind::SignInFromNewInfrastructure, 1, false, format!("came from a country new for this user ({c})"));
+            add(
+                SignalKind::SignInFromNewInfrastructure,
+                1,
+                false,
+                format!("came from a country new for this user ({c})"),
+            );
         }
     }
     if warm && baseline.usually_has_device() && !baseline.knows_device(s.device_id.as_deref()) {
         let text = match &s.device_id {
-            None => "carried no device id, although this user normally signs in from registered devices".to_string(),
+            None => {
+                "carried no device id, although this user normally signs in from registered devices"
+                    .to_string()
+            }
             Some(d) => format!("came from a device never seen for this user ({d})"),
         };
         add(SignalKind::SignInFromNewInfrastructure, 1, false, text);
     }
     if let Some(sid) = &s.session_id {
         if let Some(first_asn) = sessions.get(sid) {
-            if *first_asn != net.asn && !net_known {
-                add(SignalKind::TokenReplay, 2, true, format!("reused session {sid} from a different network ({where_}): the session token was replayed"));
+            if *first_asn != net.asn && !net_known && !device_known {
+                // Moving between two home or mobile networks with a session is ordinary; a
+                // session surfacing on a cloud server or VPN is a replayed token.
+                if net.class().is_anonymising() {
+                    add(SignalKind::TokenReplay, 2, true, format!("reused session {sid} from a different network ({where_}): the session token was replayed"));
+                } else {
+                    add(
+                        SignalKind::TokenReplay,
+                        1,
+                        false,
+                        format!("reused session {sid} from a different network ({where_})"),
+                    );
+                }
             }
         }
     }
     if s.protocol.eq_ignore_ascii_case("deviceCode") && !baseline.knows_protocol("deviceCode") {
         let strong = s.app_id == AUTH_BROKER || !net_known;
-        add(SignalKind::DeviceCodePhishing, if strong { 3 } else { 2 }, strong, format!("used the device-code flow ({}), which this user has not used before", s.app_name));
+        add(
+            SignalKind::DeviceCodePhishing,
+            if strong { 3 } else { 2 },
+            strong,
+            format!(
+                "used the device-code flow ({}), which this user has not used before",
+                s.app_name
+            ),
+        );
     }
     let legacy = s.protocol.eq_ignore_ascii_case("ropc")
-        || ["Authenticated SMTP", "IMAP4", "POP3", "Other clients"].contains(&s.client_app.as_str());
+        || ["Authenticated SMTP", "IMAP4", "POP3", "Other clients"]
+            .contains(&s.client_app.as_str());
     if legacy && !baseline.knows_protocol(&s.protocol) {
-        add(SignalKind::LegacyAuthSuccess, 2, false, format!("used a legacy password-only protocol ({}{})", s.protocol, if s.client_app.is_empty() { String::new() } else { format!(", {}", s.client_app) }));
+        add(
+            SignalKind::LegacyAuthSuccess,
+            2,
+            false,
+            format!(
+                "used a legacy password-only protocol ({}{})",
+                s.protocol,
+                if s.client_app.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", s.client_app)
+                }
+            ),
+        );
     }
-    let from_spray = s.ip.is_some_and(|ip| spray.ips.contains(&ip)) || (!net_known && net.asn.is_some_and(|a| spray.asns.contains(&a)));
+    let from_spray =
+        !net_known && (spray.ip_active(s.ip, s.time) || spray.asn_active(net.asn, s.time));
     if from_spray {
-        add(SignalKind::PasswordSpraySuccess, 3, true, format!("came from {where_}, which was password-spraying other accounts of the tenant"));
+        add(
+            SignalKind::PasswordSpraySuccess,
+            3,
+            true,
+            format!("came from {where_}, which was password-spraying other accounts of the tenant"),
+        );
     }
-    let recent = |hours: i64, pred: &dyn Fn(&(DateTime<Utc>, SignInOutcome, bool)) -> bool| {
-        failures.iter().filter(|f| s.time - f.0 <= Duration::hours(hours) && s.time >= f.0 && pred(f)).count()
+    let recent = |hours: i64, pred: &dyn Fn(&Failure) -> bool| {
+        failures
+            .iter()
+            .filter(|f| s.time - f.0 <= Duration::hours(hours) && s.time >= f.0 && pred(f))
+            .count()
     };
-    let brute = recent(BRUTE_FORCE_WINDOW_HOURS, &|f| f.1 != SignInOutcome::MfaDenied && !f.2);
-    if brute >= BRUTE_FORCE_MIN_FAILURES && !from_spray {
+    let brute = recent(BRUTE_FORCE_WINDOW_HOURS, &|f| {
+        f.1 != SignInOutcome::MfaDenied && !f.2
+    });
+    if brute >= BRUTE_FORCE_MIN_FAILURES && !from_spray && !net_known {
         add(SignalKind::PasswordSpraySuccess, 2, true, format!("followed {brute} failed password attempts from unfamiliar networks in the previous day"));
     }
     let denials = recent(1, &|f| f.1 == SignInOutcome::MfaDenied);
     if denials >= MFA_FATIGUE_MIN_DENIALS {
-        add(SignalKind::MfaFatigue, 3, true, format!("followed {denials} denied MFA prompts within an hour (MFA fatigue)"));
+        add(
+            SignalKind::MfaFatigue,
+            3,
+            true,
+            format!("followed {denials} denied MFA prompts within an hour (MFA fatigue)"),
+        );
     }
     if s.risk_high_or_medium {
-        add(SignalKind::SignInFromNewInfrastructure, 2, false, "was rated medium or high risk by Entra ID Protection".to_string());
+        add(
+            SignalKind::SignInFromNewInfrastructure,
+            2,
+            false,
+            "was rated medium or high risk by Entra ID Protection".to_string(),
+        );
     }
-    if warm && s.interactive && s.single_factor && baseline.usually_mfa() && s.outcome == SignInOutcome::Success {
-        add(SignalKind::SignInFromNewInfrastructure, 1, false, "passed with a password alone, although this user normally completes MFA".to_string());
+    if warm
+        && s.interactive
+        && s.single_factor
+        && baseline.usually_mfa()
+        && s.outcome == SignInOutcome::Success
+    {
+        add(
+            SignalKind::SignInFromNewInfrastructure,
+            1,
+            false,
+            "passed with a password alone, although this user normally completes MFA".to_string(),
+        );
     }
     v
 }
