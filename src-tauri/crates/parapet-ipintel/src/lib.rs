@@ -160,6 +160,7 @@ impl IpIntel {
                 )
             }
         };
+        let asn = asn.filter(|&a| special::is_public_asn(a));
         let override_class = self
             .ranges
             .iter()
@@ -179,6 +180,9 @@ impl IpIntel {
     /// The class of an autonomous system, e.g. from a sign-in's `autonomousSystemNumber`.
     /// `Unknown` for an ASN the data does not know.
     pub fn classify_asn(&self, asn: u32) -> NetworkClass {
+        if !special::is_public_asn(asn) {
+            return NetworkClass::Unknown;
+        }
         if let Ok(i) = self.curated.binary_search_by_key(&asn, |c| c.asn) {
             return self.curated[i].class;
         }

@@ -51,6 +51,13 @@ fn is_special_v6(a: Ipv6Addr) -> bool {
         || first == 0x0064 && a.segments()[1] == 0xff9b && a.segments()[2] == 1 // 64:ff9b:1::/48 local NAT64
 }
 
+/// False for ASNs that never identify a public network: AS0, AS_TRANS (23456), the
+/// documentation, private-use and reserved blocks (64496-131071, 4200000000-4294967295).
+/// A few such ASNs leak into the published tables from misconfigured announcements.
+pub(crate) fn is_public_asn(asn: u32) -> bool {
+    !(asn == 0 || asn == 23_456 || (64_496..=131_071).contains(&asn) || asn >= 4_200_000_000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +101,25 @@ mod tests {
         ];
         for s in public {
             assert!(!is_special(s.parse().unwrap()), "{s} should be public");
+        }
+    }
+
+    #[test]
+    fn public_asns() {
+        for asn in [
+            0,
+            23_456,
+            64_496,
+            64_512,
+            65_535,
+            131_071,
+            4_200_000_000,
+            u32::MAX,
+        ] {
+            assert!(!is_public_asn(asn), "AS{asn}");
+        }
+        for asn in [1, 8075, 64_495, 131_072, 212_238, 4_199_999_999] {
+            assert!(is_public_asn(asn), "AS{asn}");
         }
     }
 

@@ -65,7 +65,7 @@ fn known_asns_classify() {
         (21928, IspMobile),       // T-Mobile
         (3356, IspBusiness),      // Lumen
         (4713, Isp),              // NTT OCN: known, kind not stated
-        (4_199_999_999, Unknown), // private-use ASN, not in data
+        (4_199_999_999, Unknown), // unassigned public ASN: not in data
     ];
     for (asn, want) in cases {
         assert_eq!(intel().classify_asn(asn), want, "AS{asn}");
@@ -159,6 +159,13 @@ fn v4_mapped_v6_equals_v4() {
 fn unannounced_public_space_is_unknown() {
     // 102.192.0.0-102.202.43.255: public space with no row in either table of the pinned data.
     assert_eq!(intel().lookup(ip("102.195.0.1")), NetworkInfo::unknown());
+    // 23.26.105.0/24 is announced by private-use AS65002 in the pinned data: no ASN.
+    let leaked = intel().lookup(ip("23.26.105.1"));
+    assert_eq!(
+        (leaked.asn, leaked.organisation, leaked.class),
+        (None, None, Unknown)
+    );
+    assert_eq!(intel().classify_asn(65_002), Unknown);
     // 1.0.1.0/24 has a registry country but no announced ASN: country only, class Unknown.
     let info = intel().lookup(ip("1.0.2.1"));
     assert_eq!(
