@@ -42,7 +42,10 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(20),
             token_refresh_margin: Duration::from_secs(300),
             mailbox_concurrency: 4,
-            user_agent: format!("Parapet/{} (MSP incident response)", env!("CARGO_PKG_VERSION")),
+            user_agent: format!(
+                "Parapet/{} (MSP incident response)",
+                env!("CARGO_PKG_VERSION")
+            ),
             publisher_identifier: None,
         }
     }

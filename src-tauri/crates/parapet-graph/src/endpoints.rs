@@ -154,7 +154,10 @@ mod tests {
         let e = Endpoints::under_prefix("http://127.0.0.1:8080/").unwrap();
         assert_eq!(e.graph(), "http://127.0.0.1:8080/graph");
         assert_eq!(e.management(), "http://127.0.0.1:8080/management");
-        assert_eq!(Endpoints::microsoft().login(), "https://login.microsoftonline.com");
+        assert_eq!(
+            Endpoints::microsoft().login(),
+            "https://login.microsoftonline.com"
+        );
         assert!(Endpoints::new("ftp://x", "http://a", "http://a", "http://a").is_err());
     }
 
@@ -163,7 +166,10 @@ mod tests {
         for bad in ["", "a/b", "..", "a?b", "x y", "a%2fb", ".x"] {
             assert!(TenantId::new(bad).is_err(), "{bad}");
         }
-        for good in ["contoso.onmicrosoft.com", "52EAAD04-13a2-4a2f-9ce8-93a294fadf36"] {
+        for good in [
+            "contoso.onmicrosoft.com",
+            "52EAAD04-13a2-4a2f-9ce8-93a294fadf36",
+        ] {
             assert!(TenantId::new(good).is_ok(), "{good}");
         }
         assert_eq!(TenantId::new("ABC").unwrap().as_str(), "abc");

@@ -58,11 +58,15 @@ pub enum GraphError {
     },
     #[error("the Parapet app is not consented in tenant {tenant} (AADSTS700016): {description}")]
     NotConsented { tenant: String, description: String },
-    #[error("the client secret for tenant {tenant} is wrong or expired (AADSTS7000215): {description}")]
+    #[error(
+        "the client secret for tenant {tenant} is wrong or expired (AADSTS7000215): {description}"
+    )]
     InvalidClient { tenant: String, description: String },
     #[error("tenant {tenant} does not exist (AADSTS90002): {description}")]
     TenantNotFound { tenant: String, description: String },
-    #[error("the sign-in for tenant {tenant} has expired or was revoked; sign in again: {description}")]
+    #[error(
+        "the sign-in for tenant {tenant} has expired or was revoked; sign in again: {description}"
+    )]
     SignInExpired { tenant: String, description: String },
     #[error("sign-in to tenant {tenant} needs user interaction (MFA or consent): {description}")]
     InteractionRequired { tenant: String, description: String },
@@ -117,14 +121,70 @@ impl GraphError {
     pub(crate) fn scrubbed(self, secrets: &[&str]) -> GraphError {
         let s = |t: String| scrub(&t, secrets);
         match self {
-            GraphError::Unauthorized { what, code, message } => GraphError::Unauthorized { what, code, message: s(message) },
-            GraphError::NoPremiumLicence { what, code, message } => GraphError::NoPremiumLicence { what, code, message: s(message) },
-            GraphError::Forbidden { what, code, message } => GraphError::Forbidden { what, code, message: s(message) },
-            GraphError::NotFound { what, code, message } => GraphError::NotFound { what, code, message: s(message) },
-            GraphError::BadRequest { what, code, message } => GraphError::BadRequest { what, code, message: s(message) },
-            GraphError::Api { what, status, code, message } => GraphError::Api { what, status, code, message: s(message) },
-            GraphError::Decode { what, message } => GraphError::Decode { what, message: s(message) },
-            GraphError::OperationFailed { what, detail } => GraphError::OperationFailed { what, detail: s(detail) },
+            GraphError::Unauthorized {
+                what,
+                code,
+                message,
+            } => GraphError::Unauthorized {
+                what,
+                code,
+                message: s(message),
+            },
+            GraphError::NoPremiumLicence {
+                what,
+                code,
+                message,
+            } => GraphError::NoPremiumLicence {
+                what,
+                code,
+                message: s(message),
+            },
+            GraphError::Forbidden {
+                what,
+                code,
+                message,
+            } => GraphError::Forbidden {
+                what,
+                code,
+                message: s(message),
+            },
+            GraphError::NotFound {
+                what,
+                code,
+                message,
+            } => GraphError::NotFound {
+                what,
+                code,
+                message: s(message),
+            },
+            GraphError::BadRequest {
+                what,
+                code,
+                message,
+            } => GraphError::BadRequest {
+                what,
+                code,
+                message: s(message),
+            },
+            GraphError::Api {
+                what,
+                status,
+                code,
+                message,
+            } => GraphError::Api {
+                what,
+                status,
+                code,
+                message: s(message),
+            },
+            GraphError::Decode { what, message } => GraphError::Decode {
+                what,
+                message: s(message),
+            },
+            GraphError::OperationFailed { what, detail } => GraphError::OperationFailed {
+                what,
+                detail: s(detail),
+            },
             other => other,
         }
     }

@@ -8,7 +8,9 @@ use serde_json::{json, Map, Value};
 use crate::client::{ApiRequest, TenantClient};
 use crate::endpoints::Resource;
 use crate::error::GraphError;
-use crate::model::exchange::{InboundConnector, InboxRule, Mailbox, MailboxPermission, TransportRule};
+use crate::model::exchange::{
+    InboundConnector, InboxRule, Mailbox, MailboxPermission, TransportRule,
+};
 use crate::transport::paging::{PageStyle, Pager};
 
 impl TenantClient {
@@ -25,21 +27,29 @@ impl TenantClient {
         };
         // Reads and "set to this value" cmdlets can be repeated; New-/Add- cannot.
         let idempotent = !(cmdlet.starts_with("New-") || cmdlet.starts_with("Add-"));
-        let request = ApiRequest::new(Method::POST, Resource::Exchange, self.exchange_url("InvokeCommand"))
-            .json(json!({ "CmdletInput": { "CmdletName": cmdlet, "Parameters": parameters } }))
-            .header(
-                "X-AnchorMailbox",
-                format!(
-                    "APP:SystemMailbox{{bb558c35-97f1-4cb9-8ff7-d53741dc928c}}@{}",
-                    self.tenant()
-                ),
-            )
-            .header("Prefer", "odata.maxpagesize=1000")
-            .idempotent(idempotent);
+        let request = ApiRequest::new(
+            Method::POST,
+            Resource::Exchange,
+            self.exchange_url("InvokeCommand"),
+        )
+        .json(json!({ "CmdletInput": { "CmdletName": cmdlet, "Parameters": parameters } }))
+        .header(
+            "X-AnchorMailbox",
+            format!(
+                "APP:SystemMailbox{{bb558c35-97f1-4cb9-8ff7-d53741dc928c}}@{}",
+                self.tenant()
+            ),
+        )
+        .header("Prefer", "odata.maxpagesize=1000")
+        .idempotent(idempotent);
         Pager::new(self.clone(), request, PageStyle::ODataRepost)
     }
 
-    async fn invoke_typed<T: DeserializeOwned>(&self, cmdlet: &str, parameters: Value) -> Result<Vec<T>, GraphError> {
+    async fn invoke_typed<T: DeserializeOwned>(
+        &self,
+        cmdlet: &str,
+        parameters: Value,
+    ) -> Result<Vec<T>, GraphError> {
         self.invoke_pages(cmdlet, parameters).collect_all().await
     }
 
@@ -48,7 +58,11 @@ impl TenantClient {
         let mut all: Vec<Mailbox> = self
             .invoke_typed("Get-Mailbox", json!({ "Identity": identity }))
             .await?;
-        Ok(if all.is_empty() { None } else { Some(all.remove(0)) })
+        Ok(if all.is_empty() {
+            None
+        } else {
+            Some(all.remove(0))
+        })
     }
 
     /// `Get-Mailbox -ResultSize Unlimited`, paged.
@@ -76,15 +90,21 @@ impl TenantClient {
 
     /// `Get-InboxRule -Mailbox x -IncludeHidden` (finds rules Graph does not show).
     pub async fn exchange_inbox_rules(&self, mailbox: &str) -> Result<Vec<InboxRule>, GraphError> {
-        self.invoke_typed("Get-InboxRule", json!({ "Mailbox": mailbox, "IncludeHidden": true }))
-            .await
+        self.invoke_typed(
+            "Get-InboxRule",
+            json!({ "Mailbox": mailbox, "IncludeHidden": true }),
+        )
+        .await
     }
 
     /// `Remove-InboxRule -Identity x -Confirm:$false`
     pub async fn remove_exchange_inbox_rule(&self, identity: &str) -> Result<(), GraphError> {
-        self.invoke("Remove-InboxRule", json!({ "Identity": identity, "Confirm": false }))
-            .await
-            .map(drop)
+        self.invoke(
+            "Remove-InboxRule",
+            json!({ "Identity": identity, "Confirm": false }),
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn inbound_connectors(&self) -> Result<Vec<InboundConnector>, GraphError> {
@@ -92,16 +112,26 @@ impl TenantClient {
     }
 
     /// `Set-InboundConnector -Identity x -Enabled:$false` (or true).
-    pub async fn set_inbound_connector_enabled(&self, identity: &str, enabled: bool) -> Result<(), GraphError> {
-        self.invoke("Set-InboundConnector", json!({ "Identity": identity, "Enabled": enabled }))
-            .await
-            .map(drop)
+    pub async fn set_inbound_connector_enabled(
+        &self,
+        identity: &str,
+        enabled: bool,
+    ) -> Result<(), GraphError> {
+        self.invoke(
+            "Set-InboundConnector",
+            json!({ "Identity": identity, "Enabled": enabled }),
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn remove_inbound_connector(&self, identity: &str) -> Result<(), GraphError> {
-        self.invoke("Remove-InboundConnector", json!({ "Identity": identity, "Confirm": false }))
-            .await
-            .map(drop)
+        self.invoke(
+            "Remove-InboundConnector",
+            json!({ "Identity": identity, "Confirm": false }),
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn transport_rules(&self) -> Result<Vec<TransportRule>, GraphError> {
@@ -109,19 +139,28 @@ impl TenantClient {
     }
 
     pub async fn disable_transport_rule(&self, identity: &str) -> Result<(), GraphError> {
-        self.invoke("Disable-TransportRule", json!({ "Identity": identity, "Confirm": false }))
-            .await
-            .map(drop)
+        self.invoke(
+            "Disable-TransportRule",
+            json!({ "Identity": identity, "Confirm": false }),
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn remove_transport_rule(&self, identity: &str) -> Result<(), GraphError> {
-        self.invoke("Remove-TransportRule", json!({ "Identity": identity, "Confirm": false }))
-            .await
-            .map(drop)
+        self.invoke(
+            "Remove-TransportRule",
+            json!({ "Identity": identity, "Confirm": false }),
+        )
+        .await
+        .map(drop)
     }
 
     /// `Get-MailboxPermission -Identity x` (FullAccess grants and their holders).
-    pub async fn mailbox_permissions(&self, identity: &str) -> Result<Vec<MailboxPermission>, GraphError> {
+    pub async fn mailbox_permissions(
+        &self,
+        identity: &str,
+    ) -> Result<Vec<MailboxPermission>, GraphError> {
         self.invoke_typed("Get-MailboxPermission", json!({ "Identity": identity }))
             .await
     }

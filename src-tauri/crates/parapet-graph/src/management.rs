@@ -34,7 +34,12 @@ impl ContentType {
 }
 
 impl TenantClient {
-    fn management_request(&self, method: Method, operation: &str, query: &[(&str, String)]) -> ApiRequest {
+    fn management_request(
+        &self,
+        method: Method,
+        operation: &str,
+        query: &[(&str, String)],
+    ) -> ApiRequest {
         let mut pairs: Vec<String> = query
             .iter()
             .map(|(k, v)| format!("{k}={}", encode(v)))
@@ -51,7 +56,10 @@ impl TenantClient {
 
     /// `POST subscriptions/start?contentType=…` → 200 with the subscription. Starting an
     /// already-enabled subscription is harmless, so it is retried like a read.
-    pub async fn start_subscription(&self, content_type: ContentType) -> Result<Subscription, GraphError> {
+    pub async fn start_subscription(
+        &self,
+        content_type: ContentType,
+    ) -> Result<Subscription, GraphError> {
         let request = self
             .management_request(
                 Method::POST,
@@ -89,7 +97,10 @@ impl TenantClient {
 
     /// `GET {contentUri}`: the records of one blob. The URI comes from Microsoft, so it goes
     /// through the tenant check like every other URL.
-    pub async fn fetch_content(&self, blob: &ContentBlob) -> Result<Vec<ActivityRecord>, GraphError> {
+    pub async fn fetch_content(
+        &self,
+        blob: &ContentBlob,
+    ) -> Result<Vec<ActivityRecord>, GraphError> {
         let mut url = blob.content_uri.clone();
         if let Some(publisher) = &self.shared.config.publisher_identifier {
             if !url.contains("PublisherIdentifier=") {

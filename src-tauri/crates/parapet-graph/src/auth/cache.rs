@@ -54,7 +54,10 @@ impl TokenCache {
     pub fn invalidate(&self, tenant: &TenantId, resource: Resource, rejected: &str) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let key = (tenant.clone(), resource);
-        if entries.get(&key).is_some_and(|e| e.token.expose() == rejected) {
+        if entries
+            .get(&key)
+            .is_some_and(|e| e.token.expose() == rejected)
+        {
             entries.remove(&key);
         }
     }
@@ -69,16 +72,34 @@ mod tests {
         let cache = TokenCache::new(Duration::from_secs(300));
         let a = TenantId::new("a").unwrap();
         let b = TenantId::new("b").unwrap();
-        cache.store(&a, Resource::Graph, Sensitive::new("ta".into()), Duration::from_secs(3599));
+        cache.store(
+            &a,
+            Resource::Graph,
+            Sensitive::new("ta".into()),
+            Duration::from_secs(3599),
+        );
         assert_eq!(cache.fresh(&a, Resource::Graph).unwrap().expose(), "ta");
         assert!(cache.fresh(&b, Resource::Graph).is_none());
         assert!(cache.fresh(&a, Resource::Exchange).is_none());
         // A 200 s token is shorter than the margin: it stays usable for half its life.
-        cache.store(&b, Resource::Graph, Sensitive::new("tb".into()), Duration::from_secs(200));
+        cache.store(
+            &b,
+            Resource::Graph,
+            Sensitive::new("tb".into()),
+            Duration::from_secs(200),
+        );
         std::thread::sleep(Duration::from_millis(5));
-        assert!(cache.fresh(&b, Resource::Graph).is_some(), "half-life rule for short tokens");
+        assert!(
+            cache.fresh(&b, Resource::Graph).is_some(),
+            "half-life rule for short tokens"
+        );
         // A token whose lifetime is all margin is never fresh.
-        cache.store(&b, Resource::Graph, Sensitive::new("tb".into()), Duration::ZERO);
+        cache.store(
+            &b,
+            Resource::Graph,
+            Sensitive::new("tb".into()),
+            Duration::ZERO,
+        );
         assert!(cache.fresh(&b, Resource::Graph).is_none());
         cache.invalidate(&a, Resource::Graph, "other");
         assert!(cache.fresh(&a, Resource::Graph).is_some());

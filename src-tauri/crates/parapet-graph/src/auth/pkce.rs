@@ -162,7 +162,10 @@ mod tests {
         assert_eq!(pairs["code_challenge_method"], "S256");
         assert_eq!(pairs["code_challenge"], "chal");
         assert_eq!(pairs["state"], "st8");
-        assert_eq!(pairs["scope"], "offline_access https://graph.microsoft.com/.default");
+        assert_eq!(
+            pairs["scope"],
+            "offline_access https://graph.microsoft.com/.default"
+        );
         assert_eq!(pairs["prompt"], "select_account");
     }
 
@@ -176,6 +179,9 @@ mod tests {
             "s1",
         )
         .unwrap_err();
-        assert!(e.to_string().contains("access_denied: the user canceled"), "{e}");
+        assert!(
+            e.to_string().contains("access_denied: the user canceled"),
+            "{e}"
+        );
     }
 }

@@ -107,25 +107,39 @@ pub fn token_error(tenant: &str, status: u16, body: &[u8], sent_secrets: &[&str]
         sent_secrets,
     );
     let has = |code: u64| {
-        parsed.error_codes.contains(&code)
-            || description.starts_with(&format!("AADSTS{code}:"))
+        parsed.error_codes.contains(&code) || description.starts_with(&format!("AADSTS{code}:"))
     };
     let tenant = tenant.to_string();
     if has(700016) || has(65001) {
-        GraphError::NotConsented { tenant, description }
+        GraphError::NotConsented {
+            tenant,
+            description,
+        }
     } else if has(7000215) || has(7000222) || parsed.error == "invalid_client" {
-        GraphError::InvalidClient { tenant, description }
+        GraphError::InvalidClient {
+            tenant,
+            description,
+        }
     } else if has(90002) {
-        GraphError::TenantNotFound { tenant, description }
+        GraphError::TenantNotFound {
+            tenant,
+            description,
+        }
     } else if parsed.error == "interaction_required"
         || parsed.error == "consent_required"
         || has(50076)
         || has(50079)
         || has(53003)
     {
-        GraphError::InteractionRequired { tenant, description }
+        GraphError::InteractionRequired {
+            tenant,
+            description,
+        }
     } else if parsed.error == "invalid_grant" {
-        GraphError::SignInExpired { tenant, description }
+        GraphError::SignInExpired {
+            tenant,
+            description,
+        }
     } else {
         GraphError::TokenRejected {
             tenant,
@@ -187,7 +201,10 @@ mod tests {
         )
         .unwrap();
         let printed = format!("{t:?}");
-        assert!(!printed.contains("eyJ-abc") && !printed.contains("rt-secret"), "{printed}");
+        assert!(
+            !printed.contains("eyJ-abc") && !printed.contains("rt-secret"),
+            "{printed}"
+        );
         assert_eq!(t.expires_in, Duration::from_secs(3599));
     }
 }

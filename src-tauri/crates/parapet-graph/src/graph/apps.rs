@@ -16,7 +16,11 @@ impl TenantClient {
     }
 
     /// `PATCH /servicePrincipals/{id}` `{"accountEnabled": …}` → 204.
-    pub async fn set_service_principal_enabled(&self, id: &str, enabled: bool) -> Result<(), GraphError> {
+    pub async fn set_service_principal_enabled(
+        &self,
+        id: &str,
+        enabled: bool,
+    ) -> Result<(), GraphError> {
         self.graph_patch(
             &format!("servicePrincipals/{}", segment(id)),
             json!({ "accountEnabled": enabled }),
@@ -66,7 +70,10 @@ impl TenantClient {
             .graph_request(
                 Method::POST,
                 ApiVersion::V1,
-                &format!("applications/{}/addPassword", segment(application_object_id)),
+                &format!(
+                    "applications/{}/addPassword",
+                    segment(application_object_id)
+                ),
             )
             .json(json!({ "passwordCredential": credential }));
         let response = self.send_ok(&request).await?;
@@ -75,12 +82,19 @@ impl TenantClient {
     }
 
     /// `POST /applications/{objectId}/removePassword` `{"keyId"}` → 204.
-    pub async fn remove_password(&self, application_object_id: &str, key_id: &str) -> Result<(), GraphError> {
+    pub async fn remove_password(
+        &self,
+        application_object_id: &str,
+        key_id: &str,
+    ) -> Result<(), GraphError> {
         let request = self
             .graph_request(
                 Method::POST,
                 ApiVersion::V1,
-                &format!("applications/{}/removePassword", segment(application_object_id)),
+                &format!(
+                    "applications/{}/removePassword",
+                    segment(application_object_id)
+                ),
             )
             .json(json!({ "keyId": key_id }))
             .idempotent(true);
@@ -101,7 +115,10 @@ impl TenantClient {
     pub fn app_role_assignments(&self, service_principal_id: &str) -> Pager<AppRoleAssignment> {
         self.graph_collection(
             ApiVersion::V1,
-            &format!("servicePrincipals/{}/appRoleAssignments", segment(service_principal_id)),
+            &format!(
+                "servicePrincipals/{}/appRoleAssignments",
+                segment(service_principal_id)
+            ),
             &ODataQuery::new(),
         )
     }

@@ -22,7 +22,11 @@ impl TenantClient {
 
     /// `PATCH /devices/{objectId}` `{"accountEnabled": …}` → 204. Takes the object `id`,
     /// not `deviceId`.
-    pub async fn set_device_enabled(&self, object_id: &str, enabled: bool) -> Result<(), GraphError> {
+    pub async fn set_device_enabled(
+        &self,
+        object_id: &str,
+        enabled: bool,
+    ) -> Result<(), GraphError> {
         self.graph_patch(
             &format!("devices/{}", segment(object_id)),
             json!({ "accountEnabled": enabled }),

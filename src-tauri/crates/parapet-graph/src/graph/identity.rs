@@ -219,7 +219,8 @@ impl TenantClient {
 
     /// `POST /identityProtection/riskyUsers/confirmCompromised` → 204 (needs P2).
     pub async fn confirm_compromised(&self, user_ids: &[&str]) -> Result<(), GraphError> {
-        self.risky_users_action("confirmCompromised", user_ids).await
+        self.risky_users_action("confirmCompromised", user_ids)
+            .await
     }
 
     /// `POST /identityProtection/riskyUsers/dismiss` → 204.

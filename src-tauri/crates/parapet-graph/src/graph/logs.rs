@@ -67,10 +67,7 @@ impl TenantClient {
             .filter(time_window("createdDateTime", from, to))
             .top(1000);
         if let Some(kind) = event_type {
-            query = query.and_filter(format!(
-                "signInEventTypes/any(t: t eq '{}')",
-                kind.as_str()
-            ));
+            query = query.and_filter(format!("signInEventTypes/any(t: t eq '{}')", kind.as_str()));
         }
         self.graph_collection(ApiVersion::Beta, "auditLogs/signIns", &query)
     }
@@ -156,7 +153,9 @@ impl TenantClient {
 /// Microsoft's get example wraps the query in `value`; accept both shapes.
 pub fn audit_query_from(value: Value, what: &str) -> Result<AuditLogQuery, GraphError> {
     let inner = match value {
-        Value::Object(ref map) if !map.contains_key("id") && map.get("value").is_some_and(Value::is_object) => {
+        Value::Object(ref map)
+            if !map.contains_key("id") && map.get("value").is_some_and(Value::is_object) =>
+        {
             map["value"].clone()
         }
         other => other,

@@ -31,15 +31,26 @@ impl TenantClient {
     /// `GET /users/{id}/messages?$filter=…` (within the mailbox concurrency limit).
     pub fn messages(&self, user: &str, filter: &MessageFilter) -> Pager<Message> {
         let clause = match filter {
-            MessageFilter::InternetMessageId(id) => format!("internetMessageId eq {}", odata_string(id)),
+            MessageFilter::InternetMessageId(id) => {
+                format!("internetMessageId eq {}", odata_string(id))
+            }
             MessageFilter::Subject(s) => format!("subject eq {}", odata_string(s)),
-            MessageFilter::FromAddress(a) => format!("from/emailAddress/address eq {}", odata_string(a)),
+            MessageFilter::FromAddress(a) => {
+                format!("from/emailAddress/address eq {}", odata_string(a))
+            }
         };
-        let query = ODataQuery::new().select(MESSAGE_FIELDS).filter(clause).top(100);
+        let query = ODataQuery::new()
+            .select(MESSAGE_FIELDS)
+            .filter(clause)
+            .top(100);
         let mut pager_request = self.graph_request(
             Method::GET,
             ApiVersion::V1,
-            &format!("users/{}/messages{}", segment(user), query.to_query_string()),
+            &format!(
+                "users/{}/messages{}",
+                segment(user),
+                query.to_query_string()
+            ),
         );
         pager_request = pager_request.mailbox(user);
         crate::transport::paging::Pager::new(
@@ -60,7 +71,11 @@ impl TenantClient {
             .graph_request(
                 Method::POST,
                 ApiVersion::V1,
-                &format!("users/{}/messages/{}/move", segment(user), segment(message_id)),
+                &format!(
+                    "users/{}/messages/{}/move",
+                    segment(user),
+                    segment(message_id)
+                ),
             )
             .json(json!({ "destinationId": destination }))
             .mailbox(user);
@@ -72,9 +87,13 @@ impl TenantClient {
         let request = self
             .graph_request(Method::GET, ApiVersion::V1, &inbox_rules_path(user))
             .mailbox(user);
-        Pager::new(self.clone(), request, crate::transport::paging::PageStyle::ODataGet)
-            .collect_all()
-            .await
+        Pager::new(
+            self.clone(),
+            request,
+            crate::transport::paging::PageStyle::ODataGet,
+        )
+        .collect_all()
+        .await
     }
 
     /// Inbox rules of many users in `$batch` round trips; one result per user, in order.
@@ -101,7 +120,9 @@ impl TenantClient {
             .mailbox(user);
         let response = self.send_ok(&request).await?;
         if response.status == 204 || response.body.is_empty() {
-            let get = self.graph_request(Method::GET, ApiVersion::V1, &path).mailbox(user);
+            let get = self
+                .graph_request(Method::GET, ApiVersion::V1, &path)
+                .mailbox(user);
             return self.send_json(&get).await;
         }
         crate::client::decode(&request.method, &request.url, &response.body)
@@ -139,13 +160,17 @@ impl TenantClient {
                 Err(e) => Err(e),
                 Ok(item) => {
                     let body = item.body.unwrap_or(Value::Null);
-                    let next = body.get("@odata.nextLink").and_then(Value::as_str).map(str::to_string);
-                    let first: Result<Vec<T>, GraphError> =
-                        serde_json::from_value(body.get("value").cloned().unwrap_or(Value::Array(vec![])))
-                            .map_err(|e| GraphError::Decode {
-                                what: format!("GET {} (in $batch)", relative_url(user)),
-                                message: e.to_string(),
-                            });
+                    let next = body
+                        .get("@odata.nextLink")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    let first: Result<Vec<T>, GraphError> = serde_json::from_value(
+                        body.get("value").cloned().unwrap_or(Value::Array(vec![])),
+                    )
+                    .map_err(|e| GraphError::Decode {
+                        what: format!("GET {} (in $batch)", relative_url(user)),
+                        message: e.to_string(),
+                    });
                     match (first, next) {
                         (Ok(mut items), Some(next)) => {
                             let mut request = crate::client::ApiRequest::new(
@@ -156,9 +181,13 @@ impl TenantClient {
                             if per_mailbox == Some(true) {
                                 request = request.mailbox(user);
                             }
-                            match Pager::<T>::new(self.clone(), request, crate::transport::paging::PageStyle::ODataGet)
-                                .collect_all()
-                                .await
+                            match Pager::<T>::new(
+                                self.clone(),
+                                request,
+                                crate::transport::paging::PageStyle::ODataGet,
+                            )
+                            .collect_all()
+                            .await
                             {
                                 Ok(rest) => {
                                     items.extend(rest);

@@ -35,7 +35,11 @@ impl TenantClient {
         let mut request = ApiRequest::new(
             Method::GET,
             Resource::Graph,
-            format!("{}{}", self.graph_url(version, path), query.to_query_string()),
+            format!(
+                "{}{}",
+                self.graph_url(version, path),
+                query.to_query_string()
+            ),
         );
         if query.needs_eventual_consistency() {
             request = request.header("ConsistencyLevel", "eventual");
@@ -43,7 +47,12 @@ impl TenantClient {
         Pager::new(self.clone(), request, PageStyle::ODataGet)
     }
 
-    pub(crate) fn graph_request(&self, method: Method, version: ApiVersion, path: &str) -> ApiRequest {
+    pub(crate) fn graph_request(
+        &self,
+        method: Method,
+        version: ApiVersion,
+        path: &str,
+    ) -> ApiRequest {
         ApiRequest::new(method, Resource::Graph, self.graph_url(version, path))
     }
 
@@ -73,7 +82,11 @@ impl TenantClient {
         self.send_ok(&request).await.map(drop)
     }
 
-    pub(crate) async fn graph_delete(&self, path: &str, mailbox: Option<&str>) -> Result<(), GraphError> {
+    pub(crate) async fn graph_delete(
+        &self,
+        path: &str,
+        mailbox: Option<&str>,
+    ) -> Result<(), GraphError> {
         let mut request = self.graph_request(Method::DELETE, ApiVersion::V1, path);
         if let Some(m) = mailbox {
             request = request.mailbox(m);

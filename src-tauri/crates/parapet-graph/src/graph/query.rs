@@ -128,7 +128,8 @@ pub fn encode(value: &str) -> String {
 pub fn segment(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'@' | b'=' | b'+') {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'@' | b'=' | b'+')
+        {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -42,7 +42,12 @@ impl BatchRequest {
     }
 
     /// A request with a JSON body (Graph requires the inner Content-Type).
-    pub fn with_json(id: impl Into<String>, method: &str, url: impl Into<String>, body: Value) -> Self {
+    pub fn with_json(
+        id: impl Into<String>,
+        method: &str,
+        url: impl Into<String>,
+        body: Value,
+    ) -> Self {
         let mut headers = Map::new();
         headers.insert("Content-Type".into(), Value::from("application/json"));
         BatchRequest {
@@ -176,7 +181,11 @@ impl TenantClient {
                 }
             }
             if !again.is_empty() {
-                tracing::debug!(items = again.len(), wait_ms = wait.as_millis() as u64, "retrying throttled batch items");
+                tracing::debug!(
+                    items = again.len(),
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying throttled batch items"
+                );
                 tokio::time::sleep(wait).await;
                 waited += wait;
             }

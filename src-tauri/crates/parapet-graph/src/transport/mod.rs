@@ -97,7 +97,12 @@ where
         if attempts >= policy.max_attempts || waited + wait > policy.max_total_wait {
             return Err(give_up);
         }
-        tracing::debug!(what, attempts, wait_ms = wait.as_millis() as u64, "retrying");
+        tracing::debug!(
+            what,
+            attempts,
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
         tokio::time::sleep(wait).await;
         waited += wait;
     }
@@ -236,6 +241,8 @@ mod tests {
         assert!(matches!(e, GraphError::NoPremiumLicence { .. }), "{e:?}");
         assert!(e.to_string().contains("premium license"));
         let e = status_error("PATCH /v1.0/users/x", 403, br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#, None);
-        assert!(matches!(e, GraphError::Forbidden { ref code, .. } if code == "Authorization_RequestDenied"));
+        assert!(
+            matches!(e, GraphError::Forbidden { ref code, .. } if code == "Authorization_RequestDenied")
+        );
     }
 }

@@ -78,7 +78,10 @@ impl<T: DeserializeOwned> Pager<T> {
             if self.previous_url.as_deref() == Some(next.as_str()) || next == request.url {
                 return Err(GraphError::Decode {
                     what: format!("{} {}", request.method, path_of(&request.url)),
-                    message: format!("the next-page link repeats itself after page {}", self.pages),
+                    message: format!(
+                        "the next-page link repeats itself after page {}",
+                        self.pages
+                    ),
                 });
             }
             let mut following = request.clone();

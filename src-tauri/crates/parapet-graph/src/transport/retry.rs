@@ -98,7 +98,8 @@ mod tests {
             ..RetryPolicy::default()
         };
         for retry in 1..=8u32 {
-            let ceiling = (Duration::from_millis(100) * 2u32.pow(retry - 1)).min(Duration::from_secs(1));
+            let ceiling =
+                (Duration::from_millis(100) * 2u32.pow(retry - 1)).min(Duration::from_secs(1));
             for _ in 0..50 {
                 let d = p.backoff(retry);
                 assert!(d >= ceiling / 2 && d <= ceiling, "{retry}: {d:?}");

@@ -51,25 +51,45 @@ async fn containment_calls_use_documented_status_codes() {
     assert!(c.revoke_sign_in_sessions("u1").await.unwrap());
     c.set_account_enabled("u1", false).await.unwrap();
     let policy = c
-        .create_conditional_access_policy(block_users_policy("MSP-Lockout-u1", &["u1"], &["breakglass"]))
+        .create_conditional_access_policy(block_users_policy(
+            "MSP-Lockout-u1",
+            &["u1"],
+            &["breakglass"],
+        ))
         .await
         .unwrap();
     assert_eq!(policy.id, "pol-1");
-    assert_eq!(policy.grant_controls.as_ref().unwrap()["builtInControls"], json!(["block"]));
+    assert_eq!(
+        policy.grant_controls.as_ref().unwrap()["builtInControls"],
+        json!(["block"])
+    );
     c.delete_conditional_access_policy("pol-1").await.unwrap();
-    let moved = c.move_message("u1", "AAMk==", "deleteditems").await.unwrap();
+    let moved = c
+        .move_message("u1", "AAMk==", "deleteditems")
+        .await
+        .unwrap();
     assert_eq!(moved.id, "NEW-ID");
-    let reset = c.reset_password("u1", "28c10230-6103-485e-b985-444c60001490", None).await.unwrap();
+    let reset = c
+        .reset_password("u1", "28c10230-6103-485e-b985-444c60001490", None)
+        .await
+        .unwrap();
     assert_eq!(reset.new_password.as_ref().unwrap().expose(), "Cuyo5459");
     assert!(!format!("{reset:?}").contains("Cuyo5459"));
     let op = c
-        .wait_for_operation(reset.operation_url.as_deref().unwrap(), Duration::from_millis(20), Duration::from_secs(5))
+        .wait_for_operation(
+            reset.operation_url.as_deref().unwrap(),
+            Duration::from_millis(20),
+            Duration::from_secs(5),
+        )
         .await
         .unwrap();
     assert_eq!(op.status.as_deref(), Some("succeeded"));
-    c.delete_authentication_method("u1", MethodKind::MicrosoftAuthenticator, "m1").await.unwrap();
+    c.delete_authentication_method("u1", MethodKind::MicrosoftAuthenticator, "m1")
+        .await
+        .unwrap();
     assert!(matches!(
-        c.delete_authentication_method("u1", MethodKind::Password, "p").await,
+        c.delete_authentication_method("u1", MethodKind::Password, "p")
+            .await,
         Err(GraphError::Config { .. })
     ));
 }
@@ -88,9 +108,19 @@ async fn microsoft_errors_keep_code_and_message_and_never_the_password() {
     .await;
     let c = tenant(&client_for(&server.base, fast_config()), "t1");
     let now = chrono::Utc::now();
-    let e = c.sign_ins(now - chrono::Duration::days(1), now, None).collect_all().await.unwrap_err();
-    assert!(matches!(&e, GraphError::NoPremiumLicence { message, .. } if message.contains("premium license")), "{e:?}");
-    let e = c.set_password("synced@x", &Sensitive::new(password.into()), true).await.unwrap_err();
+    let e = c
+        .sign_ins(now - chrono::Duration::days(1), now, None)
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, GraphError::NoPremiumLicence { message, .. } if message.contains("premium license")),
+        "{e:?}"
+    );
+    let e = c
+        .set_password("synced@x", &Sensitive::new(password.into()), true)
+        .await
+        .unwrap_err();
     match &e {
         GraphError::BadRequest { code, message, .. } => {
             assert_eq!(code, "Request_BadRequest");
@@ -108,12 +138,30 @@ async fn microsoft_errors_keep_code_and_message_and_never_the_password() {
 async fn message_filters_quote_attacker_text() {
     let server = serve(|_, _| page(vec![], None)).await;
     let c = tenant(&client_for(&server.base, fast_config()), "t1");
-    c.messages("u1", &MessageFilter::Subject("Invoice' or subject ne 'x".into())).collect_all().await.unwrap();
-    c.messages("u1", &MessageFilter::InternetMessageId("<a+b@x.example>".into())).collect_all().await.unwrap();
+    c.messages(
+        "u1",
+        &MessageFilter::Subject("Invoice' or subject ne 'x".into()),
+    )
+    .collect_all()
+    .await
+    .unwrap();
+    c.messages(
+        "u1",
+        &MessageFilter::InternetMessageId("<a+b@x.example>".into()),
+    )
+    .collect_all()
+    .await
+    .unwrap();
     let filters: Vec<String> = server
         .api_requests()
         .iter()
-        .map(|s| url::form_urlencoded::parse(s.query.as_bytes()).find(|(k, _)| k == "$filter").unwrap().1.into_owned())
+        .map(|s| {
+            url::form_urlencoded::parse(s.query.as_bytes())
+                .find(|(k, _)| k == "$filter")
+                .unwrap()
+                .1
+                .into_owned()
+        })
         .collect();
     assert_eq!(filters[0], "subject eq 'Invoice'' or subject ne ''x'");
     assert_eq!(filters[1], "internetMessageId eq '<a+b@x.example>'");
@@ -144,7 +192,10 @@ async fn at_most_four_requests_in_flight_per_mailbox() {
     };
     run(vec!["alice@x"; 16]).await;
     let one_mailbox = server.peak_in_flight.swap(0, Ordering::SeqCst);
-    assert_eq!(one_mailbox, 4, "16 concurrent calls on one mailbox run 4 at a time");
+    assert_eq!(
+        one_mailbox, 4,
+        "16 concurrent calls on one mailbox run 4 at a time"
+    );
     // The limit is per mailbox: two mailboxes may have 4 each.
     let mut both = vec!["alice@x"; 8];
     both.extend(vec!["bob@x"; 8]);
@@ -185,15 +236,23 @@ async fn batch_splits_by_twenty_and_retries_only_throttled_items() {
     for (i, (user, result)) in results.iter().enumerate() {
         assert_eq!(user, &users[i]);
         match i {
-            7 => assert!(matches!(result, Err(GraphError::NotFound { code, .. }) if code == "ErrorItemNotFound"), "{result:?}"),
+            7 => assert!(
+                matches!(result, Err(GraphError::NotFound { code, .. }) if code == "ErrorItemNotFound"),
+                "{result:?}"
+            ),
             _ => assert_eq!(result.as_ref().unwrap()[0].id, format!("rule-of-{user}")),
         }
     }
     let batches = server.api_requests();
     assert_eq!(batches.len(), 3, "20 + 5, then one retry batch");
-    let sizes: Vec<u64> = (1..=3).map(|n| server.counters.lock().unwrap()[&format!("size{n}")]).collect();
+    let sizes: Vec<u64> = (1..=3)
+        .map(|n| server.counters.lock().unwrap()[&format!("size{n}")])
+        .collect();
     assert_eq!(sizes, [20, 5, 1]);
-    assert!(batches[2].at - batches[1].at >= Duration::from_millis(200), "inner Retry-After honoured");
+    assert!(
+        batches[2].at - batches[1].at >= Duration::from_millis(200),
+        "inner Retry-After honoured"
+    );
     let retried = &batches[2].json()["requests"][0];
     assert_eq!(retried["id"], "3");
 }
@@ -203,7 +262,13 @@ async fn batch_rejects_duplicate_ids() {
     let server = serve(|_, _| Reply::json(200, json!({"responses": []}))).await;
     let c = tenant(&client_for(&server.base, fast_config()), "t1");
     let e = c
-        .batch(ApiVersion::V1, vec![BatchRequest::get("1", "/users/a"), BatchRequest::get("1", "/users/b")])
+        .batch(
+            ApiVersion::V1,
+            vec![
+                BatchRequest::get("1", "/users/a"),
+                BatchRequest::get("1", "/users/b"),
+            ],
+        )
         .await
         .unwrap_err();
     assert!(matches!(e, GraphError::Config { .. }));
@@ -236,18 +301,28 @@ async fn exchange_typed_cmdlets_send_documented_parameters() {
     .await;
     let c = tenant(&client_for(&server.base, fast_config()), "t1");
     let mb = c.mailbox("alice").await.unwrap().unwrap();
-    assert_eq!(mb.forwarding_smtp_address.as_deref(), Some("smtp:attacker@evil.example"));
-    c.set_mailbox_forwarding("alice", None, false).await.unwrap();
+    assert_eq!(
+        mb.forwarding_smtp_address.as_deref(),
+        Some("smtp:attacker@evil.example")
+    );
+    c.set_mailbox_forwarding("alice", None, false)
+        .await
+        .unwrap();
     let rules = c.exchange_inbox_rules("alice").await.unwrap();
     assert_eq!(rules[0].name.as_deref(), Some(".."));
     c.remove_exchange_inbox_rule("alice\\123").await.unwrap();
-    assert_eq!(c.transport_rules().await.unwrap()[0].state.as_deref(), Some("Enabled"));
+    assert_eq!(
+        c.transport_rules().await.unwrap()[0].state.as_deref(),
+        Some("Enabled")
+    );
     c.disable_transport_rule("bcc").await.unwrap();
     c.remove_transport_rule("bcc").await.unwrap();
     c.remove_inbound_connector("relay").await.unwrap();
     let e = c.invoke("Get-Nonsense", json!({})).await.unwrap_err();
     match e {
-        GraphError::BadRequest { message, .. } => assert_eq!(message, "The term 'Get-Nonsense' is not recognized"),
+        GraphError::BadRequest { message, .. } => {
+            assert_eq!(message, "The term 'Get-Nonsense' is not recognized")
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -5,9 +5,13 @@ use std::collections::BTreeMap;
 
 use parapet_graph::auth::token::{parse_token_response, token_error};
 use parapet_graph::graph::{audit_query_from, parse_boolean_answer, parse_password_reset};
-use parapet_graph::model::apps::{AppRoleAssignment, Application, OAuth2PermissionGrant, ServicePrincipal};
+use parapet_graph::model::apps::{
+    AppRoleAssignment, Application, OAuth2PermissionGrant, ServicePrincipal,
+};
 use parapet_graph::model::directory::{Contract, DelegatedAdminRelationship, SubscribedSku, User};
-use parapet_graph::model::identity::{AuthenticationMethod, ConditionalAccessPolicy, Device, MethodKind, RiskDetection, RiskyUser};
+use parapet_graph::model::identity::{
+    AuthenticationMethod, ConditionalAccessPolicy, Device, MethodKind, RiskDetection, RiskyUser,
+};
 use parapet_graph::model::logs::{DirectoryAudit, SignIn};
 use parapet_graph::model::mail::{Message, MessageRule};
 use parapet_graph::model::management::{ActivityRecord, ContentBlob, Subscription};
@@ -23,18 +27,41 @@ use crate::support::shared_dir;
 /// Placeholder examples (the README marks their values as type placeholders or `-value`
 /// stand-ins), skipped on purpose.
 const PLACEHOLDERS: &[(&str, &str)] = &[
-    ("v1.0__auditlogquery-create.json", "values are type placeholders such as \"String (timestamp)\""),
-    ("v1.0__auditlogquery-get.json", "values are type placeholders; the value-wrapping is tested separately"),
-    ("v1.0__auditlogquery-list-records.json", "values are type placeholders and auditData is a stub"),
-    ("v1.0__riskyuser-list.json", "booleans are the string \"Boolean\" (the beta examples carry real values)"),
-    ("v1.0__contract-list.json", "every value is a <name>-value placeholder"),
-    ("v1.0__user-registereddevices-list.json", "only the placeholder id \"id-value\""),
+    (
+        "v1.0__auditlogquery-create.json",
+        "values are type placeholders such as \"String (timestamp)\"",
+    ),
+    (
+        "v1.0__auditlogquery-get.json",
+        "values are type placeholders; the value-wrapping is tested separately",
+    ),
+    (
+        "v1.0__auditlogquery-list-records.json",
+        "values are type placeholders and auditData is a stub",
+    ),
+    (
+        "v1.0__riskyuser-list.json",
+        "booleans are the string \"Boolean\" (the beta examples carry real values)",
+    ),
+    (
+        "v1.0__contract-list.json",
+        "every value is a <name>-value placeholder",
+    ),
+    (
+        "v1.0__user-registereddevices-list.json",
+        "only the placeholder id \"id-value\"",
+    ),
 ];
 
 /// Removes nulls recursively: an absent property and a null one mean the same to Graph.
 fn without_nulls(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
         Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
         other => other.clone(),
     }
@@ -45,7 +72,9 @@ fn record<T: DeserializeOwned + Serialize>(v: &Value) -> Result<T, String> {
     let typed: T = serde_json::from_value(v.clone()).map_err(|e| format!("parse: {e}"))?;
     let back = serde_json::to_value(&typed).map_err(|e| format!("serialize: {e}"))?;
     if without_nulls(&back) != without_nulls(v) {
-        return Err(format!("round trip changed the record:\n in: {v}\nout: {back}"));
+        return Err(format!(
+            "round trip changed the record:\n in: {v}\nout: {back}"
+        ));
     }
     Ok(typed)
 }
@@ -80,91 +109,225 @@ fn bytes(v: &Value) -> Vec<u8> {
 fn parse(file: &str, body: &Value) -> Option<Result<(), String>> {
     let r: Result<(), String> = match file {
         "beta__riskyuser-list.json" | "beta__riskyuser-list-filter-medium.json" => {
-            collection::<RiskyUser>(body).and_then(|v| check(v[0].risk_level.is_some(), "riskLevel"))
+            collection::<RiskyUser>(body)
+                .and_then(|v| check(v[0].risk_level.is_some(), "riskLevel"))
         }
         "beta__signin-list.json" => collection::<SignIn>(body).and_then(|v| {
-            check(v[0].user_agent.as_deref().is_some_and(|ua| ua.starts_with("Mozilla/5.0")), "beta userAgent")?;
-            check(v[0].status.as_ref().and_then(|s| s.error_code) == Some(50126), "status.errorCode 50126")
+            check(
+                v[0].user_agent
+                    .as_deref()
+                    .is_some_and(|ua| ua.starts_with("Mozilla/5.0")),
+                "beta userAgent",
+            )?;
+            check(
+                v[0].status.as_ref().and_then(|s| s.error_code) == Some(50126),
+                "status.errorCode 50126",
+            )
         }),
         "v1.0__signin-list.json" => collection::<SignIn>(body).and_then(|v| {
-            check(v[0].status.as_ref().and_then(|s| s.error_code) == Some(0), "errorCode 0")?;
-            let page: ODataPage<SignIn> = serde_json::from_value(body.clone()).map_err(|e| e.to_string())?;
-            check(page.next_link.is_some_and(|l| l.contains("$skiptoken")), "nextLink")
+            check(
+                v[0].status.as_ref().and_then(|s| s.error_code) == Some(0),
+                "errorCode 0",
+            )?;
+            let page: ODataPage<SignIn> =
+                serde_json::from_value(body.clone()).map_err(|e| e.to_string())?;
+            check(
+                page.next_link.is_some_and(|l| l.contains("$skiptoken")),
+                "nextLink",
+            )
         }),
         "v1.0__application-list.json" => collection::<Application>(body).map(drop),
-        "v1.0__authentication-methods-list.json" => collection::<AuthenticationMethod>(body).and_then(|v| {
-            check(v.iter().map(|m| m.kind()).collect::<Vec<_>>() == [MethodKind::Fido2, MethodKind::WindowsHello], "kinds")
-        }),
+        "v1.0__authentication-methods-list.json" => collection::<AuthenticationMethod>(body)
+            .and_then(|v| {
+                check(
+                    v.iter().map(|m| m.kind()).collect::<Vec<_>>()
+                        == [MethodKind::Fido2, MethodKind::WindowsHello],
+                    "kinds",
+                )
+            }),
         "v1.0__phoneauthenticationmethod-list.json" => collection::<AuthenticationMethod>(body)
-            .and_then(|v| check(v.iter().all(|m| m.kind() == MethodKind::Phone) && v.len() == 3, "three phones")),
+            .and_then(|v| {
+                check(
+                    v.iter().all(|m| m.kind() == MethodKind::Phone) && v.len() == 3,
+                    "three phones",
+                )
+            }),
         "v1.0__authenticationmethod-resetpassword.json" => parse_password_reset(&bytes(body))
             .map_err(|e| e.to_string())
             .and_then(|p| check(p.is_none(), "no generated password")),
-        "v1.0__authenticationmethod-resetpassword-systemgenerated.json" => parse_password_reset(&bytes(body))
-            .map_err(|e| e.to_string())
-            .and_then(|p| check(p.is_some_and(|p| p.expose() == "Cuyo5459"), "generated password")),
-        "v1.0__batch.json" => serde_json::from_value::<BatchResponse>(body.clone()).map_err(|e| e.to_string()).and_then(|b| {
-            let statuses: Vec<u16> = b.responses.iter().map(|r| r.status).collect();
-            check(statuses == [200, 403, 403, 405, 200], "statuses")?;
-            let e = status_error("x", b.responses[2].status, &bytes(b.responses[2].body.as_ref().unwrap()), None);
-            check(matches!(e, GraphError::Forbidden { .. }), "inner 403 maps to Forbidden")?;
-            check(b.responses[0].header("x-ms-resource-unit") == Some("1"), "inner headers")
-        }),
-        "v1.0__conditionalaccesspolicy-create-block.json" | "v1.0__conditionalaccesspolicy-create-mfa.json" => {
-            record::<ConditionalAccessPolicy>(body).and_then(|p| check(p.state.as_deref() == Some("enabled"), "state"))
+        "v1.0__authenticationmethod-resetpassword-systemgenerated.json" => {
+            parse_password_reset(&bytes(body))
+                .map_err(|e| e.to_string())
+                .and_then(|p| {
+                    check(
+                        p.is_some_and(|p| p.expose() == "Cuyo5459"),
+                        "generated password",
+                    )
+                })
         }
-        "v1.0__delegatedadminrelationship-list.json" => collection::<DelegatedAdminRelationship>(body).and_then(|v| {
-            let statuses: Vec<_> = v.iter().filter_map(|r| r.status.clone()).collect();
-            check(statuses == ["active", "terminated", "approvalPending"], "statuses")?;
-            check(v[0].customer.as_ref().and_then(|c| c.tenant_id.as_deref()).is_some(), "customer.tenantId")
-        }),
-        "v1.0__device-list.json" => collection::<Device>(body).and_then(|v| check(v[0].account_enabled == Some(false), "accountEnabled")),
+        "v1.0__batch.json" => serde_json::from_value::<BatchResponse>(body.clone())
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                let statuses: Vec<u16> = b.responses.iter().map(|r| r.status).collect();
+                check(statuses == [200, 403, 403, 405, 200], "statuses")?;
+                let e = status_error(
+                    "x",
+                    b.responses[2].status,
+                    &bytes(b.responses[2].body.as_ref().unwrap()),
+                    None,
+                );
+                check(
+                    matches!(e, GraphError::Forbidden { .. }),
+                    "inner 403 maps to Forbidden",
+                )?;
+                check(
+                    b.responses[0].header("x-ms-resource-unit") == Some("1"),
+                    "inner headers",
+                )
+            }),
+        "v1.0__conditionalaccesspolicy-create-block.json"
+        | "v1.0__conditionalaccesspolicy-create-mfa.json" => {
+            record::<ConditionalAccessPolicy>(body)
+                .and_then(|p| check(p.state.as_deref() == Some("enabled"), "state"))
+        }
+        "v1.0__delegatedadminrelationship-list.json" => {
+            collection::<DelegatedAdminRelationship>(body).and_then(|v| {
+                let statuses: Vec<_> = v.iter().filter_map(|r| r.status.clone()).collect();
+                check(
+                    statuses == ["active", "terminated", "approvalPending"],
+                    "statuses",
+                )?;
+                check(
+                    v[0].customer
+                        .as_ref()
+                        .and_then(|c| c.tenant_id.as_deref())
+                        .is_some(),
+                    "customer.tenantId",
+                )
+            })
+        }
+        "v1.0__device-list.json" => collection::<Device>(body)
+            .and_then(|v| check(v[0].account_enabled == Some(false), "accountEnabled")),
         "v1.0__directoryaudit-list.json" | "v1.0__directoryaudit-list-filter-initiatedby.json" => {
-            collection::<DirectoryAudit>(body).and_then(|v| check(v[0].activity_display_name.is_some(), "activityDisplayName"))
+            collection::<DirectoryAudit>(body)
+                .and_then(|v| check(v[0].activity_display_name.is_some(), "activityDisplayName"))
         }
         "v1.0__error-response.json" => {
             let e = status_error("x", 416, &bytes(body), None);
-            check(matches!(&e, GraphError::Api { status: 416, code, .. } if code == "invalidRange"), "416 invalidRange")
-                .and_then(|_| check(e.to_string().contains("Uploaded fragment overlaps"), "message kept"))
+            check(
+                matches!(&e, GraphError::Api { status: 416, code, .. } if code == "invalidRange"),
+                "416 invalidRange",
+            )
+            .and_then(|_| {
+                check(
+                    e.to_string().contains("Uploaded fragment overlaps"),
+                    "message kept",
+                )
+            })
         }
         "v1.0__throttling-429.json" => {
             let (code, message) = error_code_and_message(&bytes(body));
-            check(code == "TooManyRequests" && message == "Please retry again later.", "429 body")
+            check(
+                code == "TooManyRequests" && message == "Please retry again later.",
+                "429 body",
+            )
         }
         "v1.0__message-list.json" => collection::<Message>(body).and_then(|v| {
-            check(v[0].sender.as_ref().and_then(|s| s.email_address.as_ref()).and_then(|e| e.address.as_deref()) == Some("noreply@Planner.Office365.com"), "sender")
+            check(
+                v[0].sender
+                    .as_ref()
+                    .and_then(|s| s.email_address.as_ref())
+                    .and_then(|e| e.address.as_deref())
+                    == Some("noreply@Planner.Office365.com"),
+                "sender",
+            )
         }),
-        "v1.0__message-move.json" => record::<Message>(body).and_then(|m| check(m.internet_message_id.is_some(), "internetMessageId")),
-        "v1.0__messagerule-get.json" | "v1.0__messagerule-update.json" => record::<MessageRule>(body).map(drop),
+        "v1.0__message-move.json" => record::<Message>(body)
+            .and_then(|m| check(m.internet_message_id.is_some(), "internetMessageId")),
+        "v1.0__messagerule-get.json" | "v1.0__messagerule-update.json" => {
+            record::<MessageRule>(body).map(drop)
+        }
         "v1.0__messagerule-list.json" => collection::<MessageRule>(body).and_then(|v| {
-            let forward = v[1].actions.as_ref().and_then(|a| a.forward_to.as_ref()).and_then(|f| f.first());
-            check(forward.and_then(|r| r.email_address.as_ref()).and_then(|e| e.address.as_deref()) == Some("AlexW@contoso.onmicrosoft.com"), "forwardTo")
+            let forward = v[1]
+                .actions
+                .as_ref()
+                .and_then(|a| a.forward_to.as_ref())
+                .and_then(|f| f.first());
+            check(
+                forward
+                    .and_then(|r| r.email_address.as_ref())
+                    .and_then(|e| e.address.as_deref())
+                    == Some("AlexW@contoso.onmicrosoft.com"),
+                "forwardTo",
+            )
         }),
         "v1.0__mgmt-content-blob.json" => array::<ActivityRecord>(body).and_then(|v| {
-            check(v.len() == 3 && v[0].record_type == Some(9) && v[0].client_ip.is_some(), "records")
+            check(
+                v.len() == 3 && v[0].record_type == Some(9) && v[0].client_ip.is_some(),
+                "records",
+            )
         }),
-        "v1.0__mgmt-error.json" => check(error_code_and_message(&bytes(body)).0 == "AF50000", "AF50000"),
-        "v1.0__mgmt-subscriptions-content.json" | "v1.0__mgmt-subscriptions-notifications.json" => array::<ContentBlob>(body).map(drop),
-        "v1.0__mgmt-subscriptions-list.json" => array::<Subscription>(body).and_then(|v| check(v.len() == 2 && v[1].status.is_none(), "two, second without status")),
+        "v1.0__mgmt-error.json" => check(
+            error_code_and_message(&bytes(body)).0 == "AF50000",
+            "AF50000",
+        ),
+        "v1.0__mgmt-subscriptions-content.json" | "v1.0__mgmt-subscriptions-notifications.json" => {
+            array::<ContentBlob>(body).map(drop)
+        }
+        "v1.0__mgmt-subscriptions-list.json" => array::<Subscription>(body).and_then(|v| {
+            check(
+                v.len() == 2 && v[1].status.is_none(),
+                "two, second without status",
+            )
+        }),
         "v1.0__mgmt-subscriptions-start.json" => record::<Subscription>(body).map(drop),
         "v1.0__oauth2permissiongrant-list.json" => collection::<OAuth2PermissionGrant>(body)
-            .and_then(|v| check(v[0].scopes() == ["User.Read", "Group.ReadWrite.All"], "scopes")),
-        "v1.0__riskdetection-list.json" => collection::<RiskDetection>(body)
-            .and_then(|v| check(!v[0].additional_info_pairs().is_empty(), "additionalInfo parsed as JSON")),
-        "v1.0__serviceprincipal-approleassignments-list.json" => collection::<AppRoleAssignment>(body).map(drop),
+            .and_then(|v| {
+                check(
+                    v[0].scopes() == ["User.Read", "Group.ReadWrite.All"],
+                    "scopes",
+                )
+            }),
+        "v1.0__riskdetection-list.json" => collection::<RiskDetection>(body).and_then(|v| {
+            check(
+                !v[0].additional_info_pairs().is_empty(),
+                "additionalInfo parsed as JSON",
+            )
+        }),
+        "v1.0__serviceprincipal-approleassignments-list.json" => {
+            collection::<AppRoleAssignment>(body).map(drop)
+        }
         "v1.0__serviceprincipal-list.json" => collection::<ServicePrincipal>(body).map(drop),
         "v1.0__subscribedsku-list.json" => collection::<SubscribedSku>(body).and_then(|v| {
-            check(v.iter().filter_map(|s| s.capability_status.as_deref()).collect::<Vec<_>>() == ["Enabled", "Suspended"], "capabilityStatus")
+            check(
+                v.iter()
+                    .filter_map(|s| s.capability_status.as_deref())
+                    .collect::<Vec<_>>()
+                    == ["Enabled", "Suspended"],
+                "capabilityStatus",
+            )
         }),
         "v1.0__user-get.json" => record::<User>(body).map(drop),
-        "v1.0__user-list.json" | "v1.0__user-list-count-filter.json" | "v1.0__user-list-signinactivity.json" => collection::<User>(body).map(drop),
-        "v1.0__user-revokesigninsessions.json" => parse_boolean_answer(&bytes(body)).map_err(|e| e.to_string()).and_then(|b| check(b, "true")),
+        "v1.0__user-list.json"
+        | "v1.0__user-list-count-filter.json"
+        | "v1.0__user-list-signinactivity.json" => collection::<User>(body).map(drop),
+        "v1.0__user-revokesigninsessions.json" => parse_boolean_answer(&bytes(body))
+            .map_err(|e| e.to_string())
+            .and_then(|b| check(b, "true")),
         "v2.0__entra-token-client-credentials.json" => parse_token_response(&bytes(body))
             .map_err(|e| e.to_string())
-            .and_then(|t| check(t.expires_in.as_secs() == 3599 && t.access_token.expose().starts_with("eyJ"), "token")),
+            .and_then(|t| {
+                check(
+                    t.expires_in.as_secs() == 3599 && t.access_token.expose().starts_with("eyJ"),
+                    "token",
+                )
+            }),
         "v2.0__entra-token-error-invalid-scope.json" => {
             let e = token_error("t", 400, &bytes(body), &[]);
-            check(matches!(&e, GraphError::TokenRejected { error, description, .. } if error == "invalid_scope" && description.starts_with("AADSTS70011")), "invalid_scope")
+            check(
+                matches!(&e, GraphError::TokenRejected { error, description, .. } if error == "invalid_scope" && description.starts_with("AADSTS70011")),
+                "invalid_scope",
+            )
         }
         _ => return None,
     };
@@ -212,7 +375,10 @@ fn documented_examples_parse_with_the_typed_parsers() {
 fn placeholder_list_names_real_files() {
     let Some(shared) = shared_dir() else { return };
     for (file, _) in PLACEHOLDERS {
-        assert!(shared.join("reference/graph-examples").join(file).is_file(), "{file}");
+        assert!(
+            shared.join("reference/graph-examples").join(file).is_file(),
+            "{file}"
+        );
     }
 }
 

@@ -60,7 +60,12 @@ async fn concurrent_tenants_never_share_tokens() {
         let token = request.bearer().unwrap();
         if let Some(url_tenant) = path_tenant(&request.path) {
             with_tenant_in_path += 1;
-            assert_eq!(token_tenant(&token), url_tenant, "{} carried {token}", request.path);
+            assert_eq!(
+                token_tenant(&token),
+                url_tenant,
+                "{} carried {token}",
+                request.path
+            );
         }
     }
     assert_eq!(with_tenant_in_path, 9);
@@ -101,7 +106,10 @@ async fn links_to_other_hosts_or_traversals_are_refused() {
         let server = serve(move |_, _| page(vec![json!({"id": "u"})], Some(link2.clone()))).await;
         let c = tenant(&client_for(&server.base, fast_config()), "tenant-a");
         let error = c.users(&ODataQuery::new()).collect_all().await.unwrap_err();
-        assert!(matches!(error, GraphError::TenantMismatch { .. }), "{link}: {error:?}");
+        assert!(
+            matches!(error, GraphError::TenantMismatch { .. }),
+            "{link}: {error:?}"
+        );
     }
     // A management contentUri that climbs out of the tenant's path.
     let server = serve(|_, _| Reply::json(200, json!([]))).await;
@@ -112,6 +120,9 @@ async fn links_to_other_hosts_or_traversals_are_refused() {
     }))
     .unwrap();
     let error = c.fetch_content(&blob).await.unwrap_err();
-    assert!(matches!(error, GraphError::TenantMismatch { .. }), "{error:?}");
+    assert!(
+        matches!(error, GraphError::TenantMismatch { .. }),
+        "{error:?}"
+    );
     assert!(server.api_requests().is_empty());
 }

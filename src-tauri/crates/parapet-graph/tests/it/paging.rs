@@ -25,8 +25,13 @@ async fn graph_next_links_yield_every_item_once_in_order() {
             .unwrap_or(0);
         let start: usize = SIZES[..page_no].iter().sum();
         let items = (start..start + SIZES[page_no]).map(sign_in).collect();
-        let next = (page_no + 1 < SIZES.len())
-            .then(|| format!("{}/graph/beta/auditLogs/signIns?$top=1000&$skiptoken={}", s.base, page_no + 1));
+        let next = (page_no + 1 < SIZES.len()).then(|| {
+            format!(
+                "{}/graph/beta/auditLogs/signIns?$top=1000&$skiptoken={}",
+                s.base,
+                page_no + 1
+            )
+        });
         page(items, next)
     })
     .await;
@@ -47,7 +52,9 @@ async fn graph_next_links_yield_every_item_once_in_order() {
     let first = &server.api_requests()[0];
     assert_eq!(first.path, "/graph/beta/auditLogs/signIns");
     let query: std::collections::HashMap<String, String> =
-        url::form_urlencoded::parse(first.query.as_bytes()).into_owned().collect();
+        url::form_urlencoded::parse(first.query.as_bytes())
+            .into_owned()
+            .collect();
     assert_eq!(query["$top"], "1000");
     assert_eq!(
         query["$filter"],
@@ -60,7 +67,11 @@ async fn graph_next_links_yield_every_item_once_in_order() {
 #[tokio::test]
 async fn callback_paging_and_resent_headers() {
     let server = serve(|seen, s| {
-        assert_eq!(seen.headers.get("consistencylevel").unwrap(), "eventual", "ConsistencyLevel on every page");
+        assert_eq!(
+            seen.headers.get("consistencylevel").unwrap(),
+            "eventual",
+            "ConsistencyLevel on every page"
+        );
         let n = s.bump("p");
         let next = (n < 5).then(|| format!("{}/graph/v1.0/users?$skiptoken=x{n}", s.base));
         page(vec![json!({"id": format!("u{n}")})], next)
@@ -82,9 +93,19 @@ async fn callback_paging_and_resent_headers() {
 
 #[tokio::test]
 async fn a_next_link_that_repeats_is_an_error_not_a_loop() {
-    let server = serve(|_, s| page(vec![json!({"id": "u"})], Some(format!("{}/graph/v1.0/users?$skiptoken=same", s.base)))).await;
+    let server = serve(|_, s| {
+        page(
+            vec![json!({"id": "u"})],
+            Some(format!("{}/graph/v1.0/users?$skiptoken=same", s.base)),
+        )
+    })
+    .await;
     let client = tenant(&client_for(&server.base, fast_config()), "t1");
-    let error = client.users(&ODataQuery::new()).collect_all().await.unwrap_err();
+    let error = client
+        .users(&ODataQuery::new())
+        .collect_all()
+        .await
+        .unwrap_err();
     assert!(matches!(error, GraphError::Decode { .. }), "{error:?}");
     assert!(server.api_requests().len() <= 3);
 }
@@ -109,7 +130,10 @@ async fn exchange_pages_repost_the_same_cmdlet() {
     let names: Vec<_> = all.iter().filter_map(|m| m.identity.clone()).collect();
     assert_eq!(names, ["mb1", "mb2", "mb3"]);
     let bodies: Vec<_> = server.api_requests().iter().map(|s| s.json()).collect();
-    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "same body on every page");
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "same body on every page"
+    );
 }
 
 #[tokio::test]
@@ -153,7 +177,11 @@ async fn management_pages_by_next_page_uri_header_and_fetches_blobs() {
     let ids: Vec<_> = blobs.iter().map(|b| b.content_id.as_str()).collect();
     assert_eq!(ids, ["c1", "c2", "c3"]);
     let first = &server.api_requests()[0];
-    assert!(first.query.contains("startTime=2026-06-01T00%3A00%3A00Z"), "{}", first.query);
+    assert!(
+        first.query.contains("startTime=2026-06-01T00%3A00%3A00Z"),
+        "{}",
+        first.query
+    );
     assert!(first.query.contains("PublisherIdentifier=partner-guid"));
     let records = client.fetch_content(&blobs[1]).await.unwrap();
     assert_eq!(records[0].id, "c2-r1");

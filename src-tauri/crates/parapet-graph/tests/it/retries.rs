@@ -15,21 +15,34 @@ fn user(i: u32) -> serde_json::Value {
 async fn fractional_retry_after_is_waited_out() {
     let server = serve(|_, s| {
         if s.bump("users") == 1 {
-            Reply::json(429, json!({"error":{"code":"TooManyRequests","message":"Please retry again later."}}))
-                .header("Retry-After", "0.35")
+            Reply::json(
+                429,
+                json!({"error":{"code":"TooManyRequests","message":"Please retry again later."}}),
+            )
+            .header("Retry-After", "0.35")
         } else {
             page(vec![user(1)], None)
         }
     })
     .await;
     let client = tenant(&client_for(&server.base, fast_config()), "t1");
-    let users = client.users(&ODataQuery::new()).collect_all().await.unwrap();
+    let users = client
+        .users(&ODataQuery::new())
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(users.len(), 1);
     let api = server.api_requests();
     assert_eq!(api.len(), 2);
     let waited = api[1].at - api[0].at;
-    assert!(waited >= Duration::from_millis(350), "waited only {waited:?}");
-    assert!(waited < Duration::from_millis(2000), "waited far too long: {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(350),
+        "waited only {waited:?}"
+    );
+    assert!(
+        waited < Duration::from_millis(2000),
+        "waited far too long: {waited:?}"
+    );
 }
 
 #[tokio::test]
@@ -46,7 +59,11 @@ async fn bursts_of_503_are_ridden_out() {
     })
     .await;
     let client = tenant(&client_for(&server.base, fast_config()), "t1");
-    let users = client.users(&ODataQuery::new()).collect_all().await.unwrap();
+    let users = client
+        .users(&ODataQuery::new())
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(users[0].id.as_deref(), Some("u7"));
     let api = server.api_requests();
     assert_eq!(api.len(), 6);
@@ -80,13 +97,23 @@ async fn throttling_without_retry_after_backs_off_exponentially() {
 
 #[tokio::test]
 async fn retry_budget_ends_with_a_clear_throttled_error() {
-    let server = serve(|_, _| Reply::error(429, "TooManyRequests", "no").header("Retry-After", "0.01")).await;
+    let server =
+        serve(|_, _| Reply::error(429, "TooManyRequests", "no").header("Retry-After", "0.01"))
+            .await;
     let mut config = fast_config();
     config.retry.max_attempts = 4;
     let client = tenant(&client_for(&server.base, config), "t1");
-    let error = client.users(&ODataQuery::new()).collect_all().await.unwrap_err();
+    let error = client
+        .users(&ODataQuery::new())
+        .collect_all()
+        .await
+        .unwrap_err();
     match &error {
-        GraphError::Throttled { attempts, retry_after, what } => {
+        GraphError::Throttled {
+            attempts,
+            retry_after,
+            what,
+        } => {
             assert_eq!(*attempts, 4);
             assert_eq!(*retry_after, Some(Duration::from_millis(10)));
             assert!(what.contains("/graph/v1.0/users"), "{what}");
@@ -100,12 +127,17 @@ async fn retry_budget_ends_with_a_clear_throttled_error() {
 #[tokio::test]
 async fn total_wait_budget_is_respected() {
     // Retry-After larger than the whole wait budget: give up at once instead of sleeping.
-    let server = serve(|_, _| Reply::error(429, "TooManyRequests", "no").header("Retry-After", "30")).await;
+    let server =
+        serve(|_, _| Reply::error(429, "TooManyRequests", "no").header("Retry-After", "30")).await;
     let mut config = fast_config();
     config.retry.max_total_wait = Duration::from_secs(1);
     let client = tenant(&client_for(&server.base, config), "t1");
     let started = std::time::Instant::now();
-    let error = client.users(&ODataQuery::new()).collect_all().await.unwrap_err();
+    let error = client
+        .users(&ODataQuery::new())
+        .collect_all()
+        .await
+        .unwrap_err();
     assert!(error.is_throttling());
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(server.api_requests().len(), 1);
@@ -116,11 +148,18 @@ async fn timeouts_are_retried_then_reported() {
     let server = serve(|_, _| page(vec![], None).after(Duration::from_millis(800))).await;
     let config = ClientConfig {
         request_timeout: Duration::from_millis(150),
-        retry: RetryPolicy { max_attempts: 2, ..fast_config().retry },
+        retry: RetryPolicy {
+            max_attempts: 2,
+            ..fast_config().retry
+        },
         ..fast_config()
     };
     let client = tenant(&client_for(&server.base, config), "t1");
-    let error = client.users(&ODataQuery::new()).collect_all().await.unwrap_err();
+    let error = client
+        .users(&ODataQuery::new())
+        .collect_all()
+        .await
+        .unwrap_err();
     assert!(matches!(error, GraphError::Timeout { .. }), "{error:?}");
     assert_eq!(server.api_requests().len(), 2);
 }
@@ -149,7 +188,11 @@ async fn dropping_server(drops: usize) -> (String, std::sync::Arc<std::sync::Mut
                 if let Some(end) = text.find("\r\n\r\n") {
                     let length = text
                         .lines()
-                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
                         .unwrap_or(0);
                     if got >= end + 4 + length {
                         break;
@@ -185,9 +228,18 @@ async fn dropping_server(drops: usize) -> (String, std::sync::Arc<std::sync::Mut
 async fn dropped_connections_are_retried_for_reads() {
     let (base, log) = dropping_server(2).await;
     let client = tenant(&client_for(&base, fast_config()), "t1");
-    let users = client.users(&ODataQuery::new()).collect_all().await.unwrap();
+    let users = client
+        .users(&ODataQuery::new())
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(users[0].id.as_deref(), Some("u1"));
-    let gets = log.lock().unwrap().iter().filter(|l| l.starts_with("GET ")).count();
+    let gets = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("GET "))
+        .count();
     assert_eq!(gets, 3, "{:?}", log.lock().unwrap());
 }
 
@@ -196,8 +248,19 @@ async fn dropped_connections_are_not_retried_for_creates() {
     let (base, log) = dropping_server(1).await;
     let client = tenant(&client_for(&base, fast_config()), "t1");
     let policy = parapet_graph::graph::block_users_policy("MSP-Lockout-x", &["u1"], &[]);
-    let error = client.create_conditional_access_policy(policy).await.unwrap_err();
+    let error = client
+        .create_conditional_access_policy(policy)
+        .await
+        .unwrap_err();
     assert!(matches!(error, GraphError::Transport { .. }), "{error:?}");
-    let posts = log.lock().unwrap().iter().filter(|l| l.starts_with("POST ") && l.contains("policies")).count();
-    assert_eq!(posts, 1, "a create that may have happened must not be repeated");
+    let posts = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("POST ") && l.contains("policies"))
+        .count();
+    assert_eq!(
+        posts, 1,
+        "a create that may have happened must not be repeated"
+    );
 }

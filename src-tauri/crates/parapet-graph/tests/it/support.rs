@@ -10,7 +10,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use parapet_graph::{ClientConfig, Credentials, Endpoints, GraphClient, RetryPolicy, TenantClient, TenantId};
+use parapet_graph::{
+    ClientConfig, Credentials, Endpoints, GraphClient, RetryPolicy, TenantClient, TenantId,
+};
 use parapet_secrets::Sensitive;
 
 pub const SECRET: &str = "client-secret-value-42";
@@ -37,7 +39,9 @@ impl Seen {
         serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
     }
     pub fn form(&self) -> HashMap<String, String> {
-        url::form_urlencoded::parse(&self.body).into_owned().collect()
+        url::form_urlencoded::parse(&self.body)
+            .into_owned()
+            .collect()
     }
 }
 
@@ -50,10 +54,20 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(status: u16, body: serde_json::Value) -> Reply {
-        Reply { status, headers: vec![("content-type".into(), "application/json".into())], body: body.to_string(), delay: Duration::ZERO }
+        Reply {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.to_string(),
+            delay: Duration::ZERO,
+        }
     }
     pub fn empty(status: u16) -> Reply {
-        Reply { status, headers: vec![], body: String::new(), delay: Duration::ZERO }
+        Reply {
+            status,
+            headers: vec![],
+            body: String::new(),
+            delay: Duration::ZERO,
+        }
     }
     pub fn header(mut self, k: &str, v: &str) -> Reply {
         self.headers.push((k.into(), v.into()));
@@ -64,7 +78,10 @@ impl Reply {
         self
     }
     pub fn error(status: u16, code: &str, message: &str) -> Reply {
-        Reply::json(status, serde_json::json!({"error": {"code": code, "message": message, "innerError": {"request-id": "r"}}}))
+        Reply::json(
+            status,
+            serde_json::json!({"error": {"code": code, "message": message, "innerError": {"request-id": "r"}}}),
+        )
     }
 }
 
@@ -89,10 +106,22 @@ pub struct Server {
 impl Server {
     /// Requests other than the token endpoint.
     pub fn api_requests(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().iter().filter(|s| !s.path.ends_with("/oauth2/v2.0/token")).cloned().collect()
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| !s.path.ends_with("/oauth2/v2.0/token"))
+            .cloned()
+            .collect()
     }
     pub fn token_requests(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().iter().filter(|s| s.path.ends_with("/oauth2/v2.0/token")).cloned().collect()
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.path.ends_with("/oauth2/v2.0/token"))
+            .cloned()
+            .collect()
     }
     /// Increments and returns a named counter (1 on first call).
     pub fn bump(&self, name: &str) -> u64 {
@@ -106,7 +135,13 @@ impl Server {
     }
 }
 
-async fn handle(State(server): State<Arc<Server>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(server): State<Arc<Server>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let seen = Seen {
         method,
         path: uri.path().to_string(),
@@ -151,7 +186,13 @@ fn token_reply(server: &Server, seen: &Seen) -> Reply {
     if let Some((status, body)) = server.token_error.lock().unwrap().clone() {
         return Reply::json(status, body);
     }
-    let tenant = seen.path.trim_start_matches("/login/").split('/').next().unwrap_or("").to_string();
+    let tenant = seen
+        .path
+        .trim_start_matches("/login/")
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
     let n = server.tokens_issued.fetch_add(1, Ordering::SeqCst) + 1;
     let form = seen.form();
     let mut body = serde_json::json!({
@@ -166,7 +207,9 @@ fn token_reply(server: &Server, seen: &Seen) -> Reply {
     Reply::json(200, body)
 }
 
-pub async fn serve(handler: impl Fn(&Seen, &Server) -> Reply + Send + Sync + 'static) -> Arc<Server> {
+pub async fn serve(
+    handler: impl Fn(&Seen, &Server) -> Reply + Send + Sync + 'static,
+) -> Arc<Server> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = Arc::new(Server {
@@ -180,7 +223,9 @@ pub async fn serve(handler: impl Fn(&Seen, &Server) -> Reply + Send + Sync + 'st
         in_flight: AtomicU64::new(0),
         peak_in_flight: AtomicU64::new(0),
     });
-    let app = axum::Router::new().fallback(handle).with_state(server.clone());
+    let app = axum::Router::new()
+        .fallback(handle)
+        .with_state(server.clone());
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
@@ -207,7 +252,10 @@ pub fn client_for(base: &str, config: ClientConfig) -> GraphClient {
 }
 
 pub fn app_credentials() -> Credentials {
-    Credentials::ClientSecret { client_id: "parapet-app".into(), secret: Sensitive::new(SECRET.into()) }
+    Credentials::ClientSecret {
+        client_id: "parapet-app".into(),
+        secret: Sensitive::new(SECRET.into()),
+    }
 }
 
 pub fn tenant(client: &GraphClient, id: &str) -> TenantClient {
@@ -228,13 +276,21 @@ pub fn page(items: Vec<serde_json::Value>, next: Option<String>) -> Reply {
 pub fn shared_dir() -> Option<std::path::PathBuf> {
     let dir = std::env::var_os("PARAPET_SHARED_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared"));
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared")
+        });
     if dir.is_dir() {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
-        panic!("shared reference directory {} is missing (CI is set)", dir.display());
+        panic!(
+            "shared reference directory {} is missing (CI is set)",
+            dir.display()
+        );
     }
-    eprintln!("\n*** NOTE: {} not found; skipping tests that need /work/shared ***\n", dir.display());
+    eprintln!(
+        "\n*** NOTE: {} not found; skipping tests that need /work/shared ***\n",
+        dir.display()
+    );
     None
 }
