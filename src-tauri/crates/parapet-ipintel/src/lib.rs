@@ -14,7 +14,9 @@
 //! - Class precedence: special-purpose address → Unknown; curated range override; curated ASN
 //!   class; class stated outright by the organisation name; otherwise `Isp` when the ASN is
 //!   known, `Unknown` when it is not.
-//! - Microsoft's own ASNs are always [`NetworkClass::Microsoft`], never hosting.
+//! - Microsoft's own ASNs are always [`NetworkClass::Microsoft`], never hosting; that class is
+//!   only ever given from the curated list, never from a name.
+//! - Private-use and reserved ASNs that leak into the published tables are reported as no ASN.
 //! - No guessed Tor: only ASNs run for Tor relays are Tor (no licence-clean exit list exists in
 //!   the package registries).
 
