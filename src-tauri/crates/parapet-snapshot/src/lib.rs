@@ -12,7 +12,8 @@
 //!
 //! Records are typed ([`model`]) for what Parapet reasons about, and keep every other field in
 //! `extra`, so `serde_json::to_value(record)` re-emits all the fields Microsoft sent (including
-//! explicit `null`s; key order and the spelling of times may differ, the instant never does).
+//! explicit `null`s, and times in the spelling they were read in); only key order may differ.
+//! Times typed or changed in code are written in Microsoft's .NET form (see [`time`]).
 //! Unknown fields are never rejected.
 //!
 //! Invariants:

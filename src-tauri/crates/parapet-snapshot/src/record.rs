@@ -2,30 +2,38 @@
 //!
 //! A record is a struct of typed fields (the ones the product reasons about) plus `extra`, a JSON
 //! object holding everything else verbatim. The serde impls are generated here rather than
-//! derived because derive cannot do three things the snapshot needs:
+//! derived because derive cannot do what the snapshot needs:
 //! - keep an explicit `null` of a typed optional field apart from an absent one (the `null` is kept
 //!   in `extra`, so re-emitting the record gives back exactly the fields Microsoft sent);
-//! - read only the typed fields into types and everything else into `extra` in one pass, without
-//!   `#[serde(flatten)]`'s buffering;
-//! - write times in Microsoft's style (`Z`, no trailing fractional zeros) instead of chrono's.
+//! - re-emit a time in the spelling it was read in (Microsoft writes both `.0509580Z` and
+//!   `.050958Z`), which [`Spellings`] remembers when it differs from [`crate::time::Display`];
+//! - read the typed fields into types and everything else into `extra` in one pass, without
+//!   `#[serde(flatten)]`'s buffering.
 
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, Error as _};
-use serde::ser::{Serialize, Serializer};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// A type that can appear as a typed record field.
 pub(crate) trait Field: Sized {
-    fn deserialize_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+    /// The value, and its original text when re-emitting the value would spell it differently.
+    fn deserialize_field<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<(Self, Option<String>), D::Error>;
     fn serialize_field<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+    /// Whether `text` is a spelling of this value (so it may be emitted instead).
+    fn is_spelt(&self, _text: &str) -> bool {
+        false
+    }
 }
 
 /// Deserializes a `T: Field`; lets `Option<FieldIn<T>>` tell `null` apart from a value.
-pub(crate) struct FieldIn<T>(pub T);
+pub(crate) struct FieldIn<T>(pub T, pub Option<String>);
 
 impl<'de, T: Field> Deserialize<'de> for FieldIn<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        T::deserialize_field(deserializer).map(FieldIn)
+        T::deserialize_field(deserializer).map(|(value, spelling)| FieldIn(value, spelling))
     }
 }
 
@@ -38,11 +46,24 @@ impl<T: Field> Serialize for FieldOut<'_, T> {
     }
 }
 
+/// Writes one typed field, in its remembered spelling when that still spells the value.
+pub(crate) fn serialize_typed<M: SerializeMap, T: Field>(
+    map: &mut M,
+    key: &'static str,
+    value: &T,
+    spellings: &Spellings,
+) -> Result<(), M::Error> {
+    match spellings.get(key) {
+        Some(text) if value.is_spelt(text) => map.serialize_entry(key, text),
+        _ => map.serialize_entry(key, &FieldOut(value)),
+    }
+}
+
 macro_rules! plain_field {
     ($($ty:ty),* $(,)?) => {$(
         impl Field for $ty {
-            fn deserialize_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <$ty as Deserialize>::deserialize(deserializer)
+            fn deserialize_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(Self, Option<String>), D::Error> {
+                <$ty as Deserialize>::deserialize(deserializer).map(|value| (value, None))
             }
             fn serialize_field<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 <$ty as Serialize>::serialize(self, serializer)
@@ -51,12 +72,15 @@ macro_rules! plain_field {
     )*};
 }
 
-plain_field!(String, bool, i64, f64, serde_json::Value);
+plain_field!(String, bool, i64, serde_json::Number, serde_json::Value);
 
+/// Lists of times would lose their spellings; no record has one.
 impl<T: Field> Field for Vec<T> {
-    fn deserialize_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize_field<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<(Self, Option<String>), D::Error> {
         let items = Vec::<FieldIn<T>>::deserialize(deserializer)?;
-        Ok(items.into_iter().map(|item| item.0).collect())
+        Ok((items.into_iter().map(|item| item.0).collect(), None))
     }
     fn serialize_field<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.iter().map(FieldOut))
@@ -64,16 +88,70 @@ impl<T: Field> Field for Vec<T> {
 }
 
 impl Field for chrono::DateTime<chrono::Utc> {
-    fn deserialize_field<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize_field<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<(Self, Option<String>), D::Error> {
         let text = String::deserialize(deserializer)?;
-        crate::time::parse(&text).ok_or_else(|| {
+        let time = crate::time::parse(&text).ok_or_else(|| {
             D::Error::custom(format!(
                 "invalid time {text:?}, expected ISO 8601 UTC such as 2026-05-01T08:15:30Z"
             ))
-        })
+        })?;
+        let spelling = (crate::time::format(time) != text).then_some(text);
+        Ok((time, spelling))
     }
     fn serialize_field<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(&crate::time::Display(*self))
+    }
+    fn is_spelt(&self, text: &str) -> bool {
+        crate::time::parse(text) == Some(*self)
+    }
+}
+
+/// The original text of a record's typed times, for those whose standard spelling
+/// ([`crate::time::Display`]) differs from what was read, so that serializing the record gives
+/// back that text. A spelling is used only while it still denotes the field's value: after a
+/// field is changed in code, the standard spelling is written. Empty (and allocation-free) for
+/// records built in code or read from times already in the standard form.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Spellings(Option<Box<Vec<(&'static str, String)>>>);
+
+impl Spellings {
+    /// The remembered spelling of the field with JSON name `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        let entries = self.0.as_deref()?;
+        entries
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, text)| text.as_str())
+    }
+
+    /// Remembers (`Some`) or forgets (`None`) the spelling of `key`.
+    pub(crate) fn set(&mut self, key: &'static str, spelling: Option<String>) {
+        match spelling {
+            Some(text) => {
+                let entries = self.0.get_or_insert_with(Default::default);
+                entries.retain(|(name, _)| *name != key);
+                entries.push((key, text));
+            }
+            None => {
+                if let Some(entries) = self.0.as_deref_mut() {
+                    entries.retain(|(name, _)| *name != key);
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Spellings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.0
+                    .iter()
+                    .flat_map(|entries| entries.iter().map(|(k, v)| (k, v))),
+            )
+            .finish()
     }
 }
 
@@ -125,6 +203,9 @@ macro_rules! record {
             /// Every other field of the record as Microsoft sent it, including explicit `null`s of
             /// the optional fields above, so that serializing the record re-emits all of it.
             pub extra: serde_json::Map<String, serde_json::Value>,
+            /// Original spellings of typed times (see [`Spellings`](crate::model::Spellings));
+            /// `Default::default()` when building a record in code.
+            pub spellings: $crate::record::Spellings,
         }
 
         impl $name {
@@ -138,6 +219,7 @@ macro_rules! record {
                     $( .field(stringify!($rfield), &self.$rfield) )*
                     $( .field(stringify!($ofield), &self.$ofield) )*
                     .field("extra", &$crate::record::ExtraDebug(&self.extra))
+                    .field("spellings", &self.spellings)
                     .finish()
             }
         }
@@ -155,21 +237,25 @@ macro_rules! record {
                         $( let mut $rfield: Option<$rty> = None; )*
                         $( let mut $ofield: Option<$oty> = None; )*
                         let mut extra = ::serde_json::Map::new();
+                        let mut spellings = $crate::record::Spellings::default();
                         while let Some(key) = map.next_key::<String>()? {
                             match key.as_str() {
                                 $( $rjson => {
                                     let value = map.next_value::<$crate::record::FieldIn<$rty>>()?;
                                     $rfield = Some(value.0);
+                                    spellings.set($rjson, value.1);
                                 } )*
                                 $( $ojson => {
                                     let value = map.next_value::<Option<$crate::record::FieldIn<$oty>>>()?;
                                     match value {
                                         Some(value) => {
                                             $ofield = Some(value.0);
+                                            spellings.set($ojson, value.1);
                                             extra.remove($ojson);
                                         }
                                         None => {
                                             $ofield = None;
+                                            spellings.set($ojson, None);
                                             extra.insert(key, ::serde_json::Value::Null);
                                         }
                                     }
@@ -184,6 +270,7 @@ macro_rules! record {
                             $( $rfield: $rfield.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field($rjson))?, )*
                             $( $ofield, )*
                             extra,
+                            spellings,
                         })
                     }
                 }
@@ -195,9 +282,9 @@ macro_rules! record {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(None)?;
-                $( map.serialize_entry($rjson, &$crate::record::FieldOut(&self.$rfield))?; )*
+                $( $crate::record::serialize_typed(&mut map, $rjson, &self.$rfield, &self.spellings)?; )*
                 $( if let Some(value) = &self.$ofield {
-                    map.serialize_entry($ojson, &$crate::record::FieldOut(value))?;
+                    $crate::record::serialize_typed(&mut map, $ojson, value, &self.spellings)?;
                 } )*
                 for (key, value) in &self.extra {
                     // A typed value wins over a stale entry of the same name in `extra`.
@@ -215,8 +302,8 @@ macro_rules! record {
         }
 
         impl $crate::record::Field for $name {
-            fn deserialize_field<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <$name as ::serde::Deserialize>::deserialize(deserializer)
+            fn deserialize_field<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<(Self, Option<String>), D::Error> {
+                <$name as ::serde::Deserialize>::deserialize(deserializer).map(|record| (record, None))
             }
             fn serialize_field<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 <$name as ::serde::Serialize>::serialize(self, serializer)

@@ -16,9 +16,11 @@ pub fn parse(text: &str) -> Option<DateTime<Utc>> {
         .map(|naive| naive.and_utc())
 }
 
-/// Formats a time as `2026-05-01T08:15:30.1234567Z`: `Z`, and the fraction without trailing zeros
-/// (none when it is zero), which is how Graph writes times. The instant always survives a
-/// round trip; the text does only when it was already in this form.
+/// Formats a time as Microsoft's .NET services do: `2026-05-01T08:15:30.1234560Z` with seven
+/// fractional digits (100 ns ticks), or `2026-05-01T08:15:30Z` when the fraction is zero. Finer
+/// fractions keep all nine digits, so the instant always survives a round trip. (Records also
+/// remember a time's original text when it differs from this form, see
+/// [`crate::model::Spellings`], and re-emit that.)
 pub struct Display(pub DateTime<Utc>);
 
 impl fmt::Display for Display {
@@ -26,9 +28,10 @@ impl fmt::Display for Display {
         write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S"))?;
         // A leap second carries nanos >= 1e9; `%S` already printed 60 for it.
         let nanos = self.0.nanosecond() % 1_000_000_000;
-        if nanos != 0 {
-            let digits = format!("{nanos:09}");
-            write!(f, ".{}", digits.trim_end_matches('0'))?;
+        if nanos != 0 && nanos % 100 == 0 {
+            write!(f, ".{:07}", nanos / 100)?;
+        } else if nanos != 0 {
+            write!(f, ".{nanos:09}")?;
         }
         f.write_str("Z")
     }
@@ -51,7 +54,16 @@ mod tests {
                 "2026-11-20T00:11:03.4746558Z",
                 "2026-11-20T00:11:03.4746558Z",
             ),
-            ("2026-11-20T00:11:03.470Z", "2026-11-20T00:11:03.47Z"),
+            (
+                "2026-11-20T00:04:06.7712320Z",
+                "2026-11-20T00:04:06.7712320Z",
+            ),
+            ("2026-11-20T00:11:03.470Z", "2026-11-20T00:11:03.4700000Z"),
+            (
+                "2026-11-20T00:11:03.123456789Z",
+                "2026-11-20T00:11:03.123456789Z",
+            ),
+            ("2026-11-20T00:11:03.000Z", "2026-11-20T00:11:03Z"),
             ("2026-11-20T00:11:03+00:00", "2026-11-20T00:11:03Z"),
             ("2026-11-20T02:11:03+02:00", "2026-11-20T00:11:03Z"),
             ("2015-06-29T20:03:19", "2015-06-29T20:03:19Z"),

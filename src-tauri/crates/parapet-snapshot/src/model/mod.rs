@@ -42,3 +42,5 @@ pub use signin::{
     SignInStatus,
 };
 pub use tenant::{Licenses, TenantInfo};
+
+pub use crate::record::Spellings;

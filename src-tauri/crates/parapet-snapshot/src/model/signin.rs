@@ -114,14 +114,25 @@ record! {
 }
 
 record! {
-    /// `location.geoCoordinates` (may be an empty object).
+    /// `location.geoCoordinates` (may be an empty object). Kept as JSON numbers so that `47`
+    /// is re-emitted as `47`, not `47.0`; [`GeoCoordinates::lat_long`] gives `f64`s.
     pub struct GeoCoordinates {
         required {}
         optional {
-            latitude: f64 = "latitude",
-            longitude: f64 = "longitude",
-            altitude: f64 = "altitude",
+            latitude: serde_json::Number = "latitude",
+            longitude: serde_json::Number = "longitude",
+            altitude: serde_json::Number = "altitude",
         }
+    }
+}
+
+impl GeoCoordinates {
+    /// `(latitude, longitude)` in degrees, when both are present.
+    pub fn lat_long(&self) -> Option<(f64, f64)> {
+        Some((
+            self.latitude.as_ref()?.as_f64()?,
+            self.longitude.as_ref()?.as_f64()?,
+        ))
     }
 }
 

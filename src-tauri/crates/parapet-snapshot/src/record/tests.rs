@@ -67,7 +67,10 @@ fn times_and_lists_are_typed() {
     );
     assert_eq!(rule.set_scl, Some(-1));
     let emitted = serde_json::to_value(&rule).unwrap();
-    assert_eq!(emitted["WhenChanged"], json!("2026-10-20T23:22:34.12Z"));
+    assert_eq!(
+        emitted["WhenChanged"],
+        json!("2026-10-20T23:22:34.1200000Z")
+    );
 }
 
 #[test]
@@ -88,5 +91,43 @@ fn debug_output_redacts_secrets_kept_in_extra() {
     assert_eq!(
         serde_json::to_value(&credential).unwrap()["secretText"],
         json!("hunter2-very-secret")
+    );
+}
+
+#[test]
+fn times_keep_their_spelling_until_changed() {
+    use crate::model::AuditRecord;
+    let input = json!({
+        "CreationTime": "2015-06-29T20:03:19",
+        "Id": "80c76bd2",
+        "Operation": "UserLoggedIn",
+        "RecordType": 15,
+        "UserId": "admin@contoso.com"
+    });
+    let mut record: AuditRecord = serde_json::from_value(input.clone()).unwrap();
+    assert_eq!(
+        crate::time::format(record.creation_time),
+        "2015-06-29T20:03:19Z"
+    );
+    assert_eq!(
+        serde_json::to_value(&record).unwrap(),
+        input,
+        "original spelling re-emitted"
+    );
+
+    record.creation_time += chrono::Duration::seconds(1);
+    let emitted = serde_json::to_value(&record).unwrap();
+    assert_eq!(
+        emitted["CreationTime"],
+        json!("2015-06-29T20:03:20Z"),
+        "a changed time is written in standard form"
+    );
+
+    let standard = json!({"errorCode": 0});
+    let status: SignInStatus = serde_json::from_value(standard).unwrap();
+    assert_eq!(
+        status.spellings,
+        crate::model::Spellings::default(),
+        "nothing remembered for standard input"
     );
 }
