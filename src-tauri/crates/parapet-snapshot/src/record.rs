@@ -111,16 +111,15 @@ impl Field for chrono::DateTime<chrono::Utc> {
 /// The original text of a record's typed times, for those whose standard spelling
 /// ([`crate::time::Display`]) differs from what was read, so that serializing the record gives
 /// back that text. A spelling is used only while it still denotes the field's value: after a
-/// field is changed in code, the standard spelling is written. Empty (and allocation-free) for
+/// field is changed in code, the standard spelling is written. Empty (allocation-free) for
 /// records built in code or read from times already in the standard form.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Spellings(Option<Box<Vec<(&'static str, String)>>>);
+pub struct Spellings(Vec<(&'static str, String)>);
 
 impl Spellings {
     /// The remembered spelling of the field with JSON name `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        let entries = self.0.as_deref()?;
-        entries
+        self.0
             .iter()
             .find(|(name, _)| *name == key)
             .map(|(_, text)| text.as_str())
@@ -128,17 +127,9 @@ impl Spellings {
 
     /// Remembers (`Some`) or forgets (`None`) the spelling of `key`.
     pub(crate) fn set(&mut self, key: &'static str, spelling: Option<String>) {
-        match spelling {
-            Some(text) => {
-                let entries = self.0.get_or_insert_with(Default::default);
-                entries.retain(|(name, _)| *name != key);
-                entries.push((key, text));
-            }
-            None => {
-                if let Some(entries) = self.0.as_deref_mut() {
-                    entries.retain(|(name, _)| *name != key);
-                }
-            }
+        self.0.retain(|(name, _)| *name != key);
+        if let Some(text) = spelling {
+            self.0.push((key, text));
         }
     }
 }
@@ -146,11 +137,7 @@ impl Spellings {
 impl fmt::Debug for Spellings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(
-                self.0
-                    .iter()
-                    .flat_map(|entries| entries.iter().map(|(k, v)| (k, v))),
-            )
+            .entries(self.0.iter().map(|(k, v)| (k, v)))
             .finish()
     }
 }
