@@ -1,12 +1,13 @@
 //! Reads a snapshot directory repeatedly and prints records/s and MB/s.
 //!
 //! ```text
-//! cargo run --release -p parapet-snapshot --example read_bench -- <snapshot dir> [iterations]
+//! cargo run --release -p parapet-snapshot --example read_bench -- <snapshot dir> [iterations] [--read-only]
 //! ```
 //!
 //! For comparison it also times parsing the same files as untyped `serde_json::Value` (the
-//! floor for any serde_json-based reader) and one write of the snapshot. Peak memory is best
-//! measured from outside: `/usr/bin/time -v target/release/examples/read_bench <dir> 1`.
+//! floor for any serde_json-based reader) and one write of the snapshot; `--read-only` skips
+//! both, so that `/usr/bin/time -v target/release/examples/read_bench <dir> 1 --read-only`
+//! measures the peak memory of one typed read alone.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -22,6 +23,7 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(20)
         .max(1);
+    let read_only = args.any(|arg| arg == "--read-only");
 
     let bytes: u64 = parapet_snapshot::SNAPSHOT_FILES
         .iter()
@@ -47,6 +49,9 @@ fn main() {
     }
     let mean = started.elapsed() / iterations;
     report("typed read", records, bytes, mean, best);
+    if read_only {
+        return;
+    }
 
     let mut best_untyped = Duration::MAX;
     let started = Instant::now();

@@ -25,6 +25,18 @@
 //! - Each file is read once, streaming; none is read twice or held as raw text.
 //! - `expected.json` (test ground truth) is never opened; other unknown files are ignored.
 //! - `read(write(read(x))) == read(x)`.
+//!
+//! ```no_run
+//! use std::path::Path;
+//!
+//! let snapshot = parapet_snapshot::read(Path::new("scenarios/contoso"))?;
+//! let failures = snapshot.sign_ins.iter().filter(|sign_in| !sign_in.succeeded()).count();
+//! println!("{failures} failed sign-ins; {}", snapshot.record_count());
+//! // The records exactly as Microsoft returned them, e.g. for a Graph `value` array:
+//! let value = serde_json::to_value(&snapshot.sign_ins)?;
+//! # let _ = value;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod error;
 mod files;

@@ -80,3 +80,37 @@ fn a_failed_write_leaves_nothing_behind() {
         .collect();
     assert_eq!(entries, vec![std::ffi::OsString::from("blocker")]);
 }
+
+/// The scenarios have no mailbox or recipient permissions; this covers those files' names and
+/// shapes in both directions.
+#[test]
+fn collections_absent_from_the_scenarios_round_trip_too() {
+    let Some(shared) = shared_dir() else { return };
+    let mut snapshot = read(&scenario_dirs(&shared)[0]).expect("read");
+    let owner = snapshot.users[0].user_principal_name.clone();
+    snapshot.mailbox_permissions.push(
+        serde_json::from_value(json!({
+            "Identity": owner, "User": "attacker@example.com",
+            "AccessRights": ["FullAccess"], "IsInherited": false, "Deny": false
+        }))
+        .expect("mailbox permission"),
+    );
+    snapshot.recipient_permissions.push(
+        serde_json::from_value(json!({
+            "Identity": owner, "Trustee": "attacker@example.com", "AccessRights": ["SendAs"]
+        }))
+        .expect("recipient permission"),
+    );
+    let temp = tempfile::tempdir().expect("tempdir");
+    let target = temp.path().join("snapshot");
+    write(&snapshot, &target).expect("write");
+    let again = read(&target).expect("read back");
+    assert_eq!(again, snapshot);
+    let counts = again.record_count();
+    assert_eq!(counts.get("mailboxPermissions.json"), Some(1));
+    assert_eq!(counts.get("recipientPermissions.json"), Some(1));
+    assert_eq!(
+        again.mailbox_permissions[0].key(),
+        format!("{owner}|attacker@example.com")
+    );
+}
