@@ -155,8 +155,7 @@ pub fn split_segments(path: &str) -> Vec<String> {
 }
 
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
-    // Graph URLs carry literal '+' in timestamps more often than form-encoded spaces; keep '+'.
-    let query = query.replace('+', "%2B");
+    // '+' is a space, as in the form encoding most HTTP clients use for query strings.
     url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()

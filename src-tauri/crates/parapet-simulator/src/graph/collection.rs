@@ -72,21 +72,22 @@ pub fn list(ctx: &Ctx, req: &GraphRequest, items: Vec<Record>, spec: &ListSpec) 
     if let Some(order) = req.option("orderby") {
         order_by(&mut items, order);
     }
-    let top =
-        match req.option("top") {
-            None => spec.default_page,
-            Some(t) => match t.parse::<usize>() {
-                Ok(n) if n >= 1 && (n <= spec.max_page || !spec.strict_top) => n.min(spec.max_page),
-                _ => return ctx.error(
+    let top = match req.option("top") {
+        None => spec.default_page,
+        Some(t) => match t.parse::<usize>() {
+            Ok(n) if n >= 1 && (n <= spec.max_page || !spec.strict_top) => n.min(spec.max_page),
+            _ => {
+                return ctx.error(
                     400,
                     "Request_BadRequest",
                     &format!(
                         "Invalid page size specified: '{t}'. Must be between 1 and {} inclusive.",
                         spec.max_page
                     ),
-                ),
-            },
-        };
+                )
+            }
+        },
+    };
     // Keyset paging holds only for the natural newest-first order.
     let keyset = spec.keyset.filter(|_| req.option("orderby").is_none());
     let count = items.len();

@@ -45,6 +45,8 @@ pub async fn sim(shared: &Path, tweak: impl FnOnce(&mut SimConfig)) -> RunningSi
         scenario(shared, "lonestar-title"),
     ])
     .expect("scenarios load");
+    // Most tests walk many pages quickly; throttling tests switch it back on.
+    config.throttle = parapet_simulator::ThrottleMode::Off;
     tweak(&mut config);
     start(config).await.expect("simulator starts")
 }
