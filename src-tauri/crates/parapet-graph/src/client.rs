@@ -16,6 +16,7 @@ use crate::endpoints::{Endpoints, Resource, TenantId};
 use crate::error::GraphError;
 use crate::transport::limits::MailboxLimits;
 use crate::transport::retry::{retry_after, RetryPolicy};
+use crate::transport::stats::{StatsSnapshot, TransportStats};
 use crate::transport::{status_error, with_retries, AttemptError, RawResponse};
 
 /// Tunables; the defaults follow Microsoft's documented limits.
@@ -72,6 +73,7 @@ pub(crate) struct Shared {
     pub(crate) endpoints: Endpoints,
     pub(crate) config: ClientConfig,
     pub(crate) mailboxes: MailboxLimits,
+    pub(crate) stats: TransportStats,
 }
 
 impl Shared {
@@ -92,20 +94,27 @@ impl Shared {
             s.finish()
         };
         let timeout = self.config.request_timeout;
-        with_retries(&self.config.retry, &what, true, timeout, || async {
-            let response = self
-                .http
-                .post(&url)
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded",
-                )
-                .body(body.clone())
-                .send()
-                .await
-                .map_err(AttemptError::Connection)?;
-            read(response, None).await
-        })
+        with_retries(
+            &self.stats,
+            &self.config.retry,
+            &what,
+            true,
+            timeout,
+            || async {
+                let response = self
+                    .http
+                    .post(&url)
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .map_err(AttemptError::Connection)?;
+                read(response, None).await
+            },
+        )
         .await
     }
 }
@@ -152,6 +161,7 @@ impl GraphClient {
             shared: Arc::new(Shared {
                 http,
                 mailboxes: MailboxLimits::new(config.mailbox_concurrency),
+                stats: TransportStats::default(),
                 endpoints,
                 config,
             }),
@@ -160,6 +170,11 @@ impl GraphClient {
 
     pub fn endpoints(&self) -> &Endpoints {
         &self.shared.endpoints
+    }
+
+    /// What the transport has done so far (shared by every tenant client made from this one).
+    pub fn stats(&self) -> StatsSnapshot {
+        self.shared.stats.snapshot()
     }
 
     /// A client bound to one customer tenant. Everything it sends goes to that tenant only.
@@ -314,6 +329,11 @@ impl TenantClient {
         self.auth.tenant()
     }
 
+    /// Transport counters of the app-wide client this one was made from.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.shared.stats.snapshot()
+    }
+
     pub(crate) fn graph_url(&self, version: ApiVersion, path: &str) -> String {
         format!(
             "{}/{}/{}",
@@ -384,6 +404,7 @@ impl TenantClient {
         let what = format!("{} {}", request.method, url.path());
         for round in 0..2 {
             let response = with_retries(
+                &self.shared.stats,
                 &self.shared.config.retry,
                 &what,
                 request.idempotent,

@@ -36,3 +36,4 @@ pub use graph::query::ODataQuery;
 pub use transport::batch::{BatchItemResponse, BatchRequest, BatchResponse};
 pub use transport::paging::Pager;
 pub use transport::retry::RetryPolicy;
+pub use transport::stats::StatsSnapshot;

@@ -181,6 +181,7 @@ impl TenantClient {
                 }
             }
             if !again.is_empty() {
+                self.shared.stats.batch_retry(again.len());
                 tracing::debug!(
                     items = again.len(),
                     wait_ms = wait.as_millis() as u64,

@@ -4,6 +4,7 @@ pub mod batch;
 pub mod limits;
 pub mod paging;
 pub mod retry;
+pub mod stats;
 
 use std::future::Future;
 use std::time::Duration;
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 use crate::error::GraphError;
 use retry::{is_retryable_status, retry_after, RetryPolicy};
+use stats::TransportStats;
 
 /// A fully read HTTP response.
 #[derive(Debug)]
@@ -48,6 +50,7 @@ pub(crate) enum AttemptError {
 /// non-idempotent POST (create a policy, add a password) might already have taken effect.
 /// The wait is Microsoft's `Retry-After` when given, else exponential backoff with jitter.
 pub(crate) async fn with_retries<F, Fut>(
+    stats: &TransportStats,
     policy: &RetryPolicy,
     what: &str,
     idempotent: bool,
@@ -62,7 +65,14 @@ where
     let mut attempts = 0u32;
     loop {
         attempts += 1;
-        let (wait, give_up) = match attempt().await {
+        stats.attempt();
+        let outcome = attempt().await;
+        match &outcome {
+            Ok(response) => stats.status(response.status),
+            Err(AttemptError::Connection(_)) => stats.connection_failure(),
+            Err(AttemptError::Fatal(_)) => {}
+        }
+        let (wait, give_up) = match outcome {
             Ok(response)
                 if is_retryable_status(response.status)
                     && (response.status != 504 || idempotent) =>

@@ -7,4 +7,5 @@ mod examples;
 mod isolation;
 mod paging;
 mod retries;
+mod simulator;
 mod support;

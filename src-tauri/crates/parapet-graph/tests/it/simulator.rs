@@ -1,0 +1,222 @@
+//! Against the Parapet Graph simulator: the same reads with faults and throttling switched on
+//! give exactly the results of a fault-free run; tenants stay apart; 401 and consent paths.
+
+use chrono::Duration as Days;
+use parapet_graph::graph::{SignInEventType, USER_FIELDS};
+use parapet_graph::{
+    ClientConfig, Credentials, GraphClient, GraphError, ODataQuery, TenantClient, TenantId,
+};
+use parapet_secrets::Sensitive;
+use parapet_simulator::{FaultSettings, RunningSimulator, SimConfig, ThrottleLimits};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::support::shared_dir;
+
+const HARBORVIEW: &str = "16f3dda5-1cb3-4cc7-8ea9-206f85ee4ae5";
+const LONESTAR: &str = "9a1d2959-d6bc-4e6d-92d8-bc74d7b600e3";
+
+async fn simulator() -> Option<(RunningSimulator, String, String)> {
+    let shared = shared_dir()?;
+    let scenarios = shared.join("scenarios");
+    let config = SimConfig::from_dirs(&[
+        scenarios.join("harborview-dental"),
+        scenarios.join("lonestar-title"),
+    ])
+    .unwrap();
+    let sim = parapet_simulator::start(config).await.unwrap();
+    let (client_id, secret) = sim.control().register_partner_app("Parapet graph tests");
+    for t in [HARBORVIEW, LONESTAR] {
+        sim.control().set_consent(t, true).unwrap();
+    }
+    // Small report windows keep the throttled runs short while still throttling.
+    sim.control().set_throttle_limits(ThrottleLimits {
+        reports_requests: 3,
+        reports_window_secs: 1.0,
+        ..ThrottleLimits::default()
+    });
+    Some((sim, client_id, secret))
+}
+
+fn client(sim: &RunningSimulator, client_id: &str, secret: &str, tenant: &str) -> TenantClient {
+    let b = sim.base_urls();
+    let endpoints =
+        parapet_graph::Endpoints::new(&b.login, &b.graph, &b.exchange, &b.management).unwrap();
+    GraphClient::new(endpoints, ClientConfig::default())
+        .unwrap()
+        .for_tenant(
+            TenantId::new(tenant).unwrap(),
+            Credentials::ClientSecret {
+                client_id: client_id.into(),
+                secret: Sensitive::new(secret.into()),
+            },
+        )
+}
+
+fn to_value<T: Serialize>(r: Result<T, GraphError>) -> Value {
+    match r {
+        Ok(v) => serde_json::to_value(v).unwrap(),
+        Err(e) => json!({ "error": e.to_string() }),
+    }
+}
+
+fn per_user<T: Serialize>(
+    r: Result<Vec<(String, Result<Vec<T>, GraphError>)>, GraphError>,
+) -> Value {
+    match r {
+        Ok(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|(u, r)| json!([u, to_value(r)]))
+                .collect(),
+        ),
+        Err(e) => json!({ "error": e.to_string() }),
+    }
+}
+
+/// Everything a scan reads, as one JSON document.
+async fn scan(c: &TenantClient, now: chrono::DateTime<chrono::Utc>) -> Value {
+    let from = now - Days::days(180);
+    let users = c
+        .users(&ODataQuery::new().select(USER_FIELDS).top(999))
+        .collect_all()
+        .await
+        .unwrap();
+    let ids: Vec<String> = users.iter().filter_map(|u| u.id.clone()).collect();
+    json!({
+        "users": to_value(Ok(users)),
+        "skus": to_value(c.subscribed_skus().await),
+        "signIns": to_value(c.sign_ins(from, now, None).collect_all().await),
+        "signInsNonInteractive": to_value(c.sign_ins(from, now, Some(SignInEventType::NonInteractiveUser)).collect_all().await),
+        "directoryAudits": to_value(c.directory_audits(from, now, None).collect_all().await),
+        "servicePrincipals": to_value(c.service_principals(&ODataQuery::new()).collect_all().await),
+        "applications": to_value(c.applications(&ODataQuery::new()).collect_all().await),
+        "grants": to_value(c.oauth2_permission_grants(&ODataQuery::new()).collect_all().await),
+        "devices": to_value(c.devices(&ODataQuery::new()).collect_all().await),
+        "inboxRules": per_user(c.inbox_rules_of_users(&ids).await),
+        "authMethods": per_user(c.authentication_methods_of_users(&ids).await),
+        "mailboxes": to_value(c.mailboxes().collect_all().await),
+        "transportRules": to_value(c.transport_rules().await),
+        "inboundConnectors": to_value(c.inbound_connectors().await),
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_and_throttling_do_not_change_results() {
+    let Some((sim, id, secret)) = simulator().await else {
+        return;
+    };
+    let now = sim.control().now();
+    let clean = scan(&client(&sim, &id, &secret, HARBORVIEW), now).await;
+    // Sanity: the clean run saw the scenario (and no request-level failures).
+    assert_eq!(clean["users"].as_array().unwrap().len(), 25);
+    assert!(
+        clean["signIns"].as_array().is_some_and(|a| !a.is_empty()),
+        "{}",
+        clean["signIns"]
+    );
+    for key in [
+        "skus",
+        "signIns",
+        "directoryAudits",
+        "servicePrincipals",
+        "grants",
+        "mailboxes",
+        "transportRules",
+    ] {
+        assert!(clean[key].get("error").is_none(), "{key}: {}", clean[key]);
+    }
+    sim.control().set_faults(FaultSettings {
+        error_rate: 0.12,
+        drop_rate: 0.06,
+        slow_rate: 0.05,
+        slow_ms: 30,
+        ..FaultSettings::default()
+    });
+    // A fresh client: its token fetch goes through the faults too.
+    let faulty_client = client(&sim, &id, &secret, HARBORVIEW);
+    let faulty = scan(&faulty_client, now).await;
+    let stats = faulty_client.stats();
+    eprintln!("faulty run: {stats:?}");
+    assert!(
+        stats.unavailable > 0 && stats.connection_failures > 0,
+        "faults were injected: {stats:?}"
+    );
+    assert!(stats.throttled > 0, "report throttling was hit: {stats:?}");
+    for key in clean.as_object().unwrap().keys() {
+        assert_eq!(clean[key], faulty[key], "{key} differs under faults");
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn two_tenants_through_the_simulator_stay_apart() {
+    let Some((sim, id, secret)) = simulator().await else {
+        return;
+    };
+    let a = client(&sim, &id, &secret, HARBORVIEW);
+    let b = client(&sim, &id, &secret, LONESTAR);
+    let (ua, ub, ma, mb) = tokio::join!(
+        a.users(&ODataQuery::new()).collect_all(),
+        b.users(&ODataQuery::new()).collect_all(),
+        a.mailboxes().collect_all(),
+        b.mailboxes().collect_all(),
+    );
+    assert_eq!(ua.unwrap().len(), 25);
+    assert_eq!(ub.unwrap().len(), 60);
+    let (ma, mb) = (ma.unwrap(), mb.unwrap());
+    assert!(!ma.is_empty() && !mb.is_empty());
+    let names =
+        |m: &[parapet_graph::model::exchange::Mailbox]| -> std::collections::HashSet<String> {
+            m.iter()
+                .filter_map(|x| {
+                    x.user_principal_name
+                        .clone()
+                        .or(x.primary_smtp_address.clone())
+                })
+                .collect()
+        };
+    assert!(
+        names(&ma).is_disjoint(&names(&mb)),
+        "mailboxes of A and B overlap"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn expired_tokens_are_refreshed_and_missing_consent_is_typed() {
+    let Some((sim, id, secret)) = simulator().await else {
+        return;
+    };
+    let c = client(&sim, &id, &secret, HARBORVIEW);
+    c.users(&ODataQuery::new()).collect_all().await.unwrap();
+    sim.control().expire_tokens();
+    assert_eq!(
+        c.users(&ODataQuery::new())
+            .collect_all()
+            .await
+            .unwrap()
+            .len(),
+        25,
+        "401 → new token"
+    );
+    sim.control().set_consent(LONESTAR, false).unwrap();
+    let e = client(&sim, &id, &secret, LONESTAR)
+        .users(&ODataQuery::new())
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, GraphError::NotConsented { .. }), "{e:?}");
+    assert!(e.to_string().contains("AADSTS700016"), "{e}");
+    let wrong = client(&sim, &id, "not-the-secret-at-all", HARBORVIEW)
+        .users(&ODataQuery::new())
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(wrong, GraphError::InvalidClient { .. }),
+        "{wrong:?}"
+    );
+    assert!(!format!("{wrong} {wrong:?}").contains("not-the-secret-at-all"));
+    sim.shutdown().await;
+}
