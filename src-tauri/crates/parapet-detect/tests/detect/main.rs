@@ -1,0 +1,8 @@
+//! Data-driven detection cases (each family, attack and look-alike) and the quality bar over
+//! the shared example tenants.
+
+mod fixture;
+mod lookalikes;
+mod persistence_cases;
+mod scenarios;
+mod signin_cases;

@@ -1,0 +1,311 @@
+//! What the attacker did after getting in, what was left behind, and the incident's state.
+
+use serde_json::json;
+
+use crate::fixture::*;
+
+/// Alice signs in from a new cloud server with no device (4 points: attacker, but not strong).
+fn attacker_sign_in(t: &mut Tenant, day: i64) {
+    t.add(
+        sign_in("alice", at(day, 0))
+            .from("88.198.1.1", HETZNER, "DE")
+            .no_device()
+            .session("evil"),
+    );
+}
+
+fn hiding_rule(t: &mut Tenant, day: i64) {
+    t.audit(
+        at(day, 1),
+        "alice",
+        "88.198.1.1",
+        "New-InboxRule",
+        &[
+            ("Name", "."),
+            ("MoveToFolder", "RSS Feeds"),
+            ("SubjectOrBodyContainsWords", "invoice;payment"),
+            ("MarkAsRead", "True"),
+        ],
+    );
+}
+
+fn rule_now(t: &mut Tenant, enabled: bool) {
+    t.inbox_rule_now("alice", "RULE-1", json!({"displayName": ".", "isEnabled": enabled,
+        "conditions": {"bodyOrSubjectContains": ["invoice", "payment"]}, "actions": {"moveToFolder": "AAMkAGI2TG93AAA=", "markAsRead": true}}));
+}
+
+fn remediate(t: &mut Tenant, day: i64) {
+    let target = json!({"id": user_id("alice"), "type": "User", "userPrincipalName": upn("alice")});
+    t.directory(
+        at(day, 0),
+        "Reset user password",
+        "admin",
+        "73.0.0.9",
+        target.clone(),
+        json!([]),
+    );
+    t.directory(
+        at(day, 0) + chrono::Duration::minutes(2),
+        "Update StsRefreshTokenValidFrom Timestamp",
+        "admin",
+        "73.0.0.9",
+        target,
+        json!([]),
+    );
+}
+
+#[test]
+fn hiding_rule_from_the_attackers_address_is_reported_with_its_rule_id() {
+    let mut t = Tenant::with_users(&["alice", "admin"]);
+    attacker_sign_in(&mut t, 40);
+    hiding_rule(&mut t, 40);
+    rule_now(&mut t, true);
+    let r = check("hiding rule", &t, &[("alice", "active_compromise")]);
+    assert_eq!(
+        persistence_of(&r, "alice"),
+        vec![("inbox_rule".to_string(), "RULE-1".to_string())]
+    );
+}
+
+#[test]
+fn external_forwarding_from_the_attackers_address() {
+    let mut t = Tenant::with_users(&["alice"]);
+    attacker_sign_in(&mut t, 40);
+    t.audit(
+        at(40, 1),
+        "alice",
+        "88.198.1.1",
+        "Set-Mailbox",
+        &[
+            ("Identity", "alice"),
+            ("ForwardingSmtpAddress", "smtp:drop@gmail.com"),
+            ("DeliverToMailboxAndForward", "False"),
+        ],
+    );
+    t.forwarding_now("alice", "drop@gmail.com");
+    let r = check("forwarding", &t, &[("alice", "active_compromise")]);
+    assert_eq!(
+        persistence_of(&r, "alice"),
+        vec![("mailbox_forwarding".to_string(), user_id("alice"))]
+    );
+}
+
+#[test]
+fn consent_to_a_known_rogue_app_leaves_grant_and_service_principal() {
+    let mut t = Tenant::with_users(&["alice"]);
+    let rclone = "b15665d9-eda6-4092-8539-0eec376afd59";
+    t.raw.service_principals.push(json!({"id": "sp-rogue", "appId": rclone, "displayName": "rclone", "appOwnerOrganizationId": "33333333-3333-3333-3333-333333333333"}));
+    t.raw.oauth2_permission_grants.push(json!({"id": "GRANT-1", "clientId": "sp-rogue", "principalId": user_id("alice"), "consentType": "Principal", "scope": "Files.ReadWrite.All offline_access"}));
+    let sp = json!({"id": "sp-rogue", "displayName": "rclone", "type": "ServicePrincipal", "modifiedProperties": [{"displayName": "AppId", "newValue": format!("[\"{rclone}\"]")}]});
+    t.directory(
+        at(40, 0),
+        "Add service principal",
+        "alice",
+        "73.0.0.1",
+        sp,
+        json!([]),
+    );
+    let consent = json!({"id": "sp-rogue", "displayName": "rclone", "type": "ServicePrincipal", "modifiedProperties": [
+        {"displayName": "ConsentAction.Permissions", "newValue": "[Id: GRANT-1, ClientId: sp-rogue, Scope: Files.ReadWrite.All offline_access, ]"}]});
+    t.directory(
+        at(40, 0),
+        "Consent to application",
+        "alice",
+        "73.0.0.1",
+        consent,
+        json!([]),
+    );
+    t.add(
+        sign_in("alice", at(58, 0))
+            .app(rclone, "rclone")
+            .from("3.3.3.3", AWS, "US")
+            .no_device()
+            .background(),
+    );
+    let r = check("rogue consent", &t, &[("alice", "active_compromise")]);
+    assert_eq!(
+        persistence_of(&r, "alice"),
+        vec![
+            ("oauth_grant".to_string(), "GRANT-1".to_string()),
+            ("service_principal".to_string(), "sp-rogue".to_string())
+        ]
+    );
+}
+
+#[test]
+fn remediated_compromise_is_past_when_the_rule_is_gone_and_leftover_while_it_exists() {
+    for (rule_exists, enabled, kind) in [
+        (false, false, "past_compromise"),
+        (true, false, "leftover_persistence"),
+        (true, true, "leftover_persistence"),
+    ] {
+        let mut t = Tenant::with_users(&["alice", "admin"]);
+        attacker_sign_in(&mut t, 40);
+        hiding_rule(&mut t, 40);
+        remediate(&mut t, 41);
+        // Failed refreshes of the revoked session are no attacker activity.
+        t.add(
+            sign_in("alice", at(41, 4))
+                .from("88.198.1.1", HETZNER, "DE")
+                .no_device()
+                .session("evil")
+                .error(50173),
+        );
+        if rule_exists {
+            rule_now(&mut t, enabled);
+        }
+        check(
+            &format!("remediated, rule exists {rule_exists}, enabled {enabled}"),
+            &t,
+            &[("alice", kind)],
+        );
+    }
+}
+
+#[test]
+fn reset_without_session_revocation_is_still_active() {
+    let mut t = Tenant::with_users(&["alice", "admin"]);
+    attacker_sign_in(&mut t, 40);
+    hiding_rule(&mut t, 40);
+    let target = json!({"id": user_id("alice"), "type": "User"});
+    t.directory(
+        at(41, 0),
+        "Reset user password",
+        "admin",
+        "73.0.0.9",
+        target,
+        json!([]),
+    );
+    check("reset only", &t, &[("alice", "active_compromise")]);
+}
+
+#[test]
+fn unproven_vpn_sign_in_becomes_the_attackers_when_a_hiding_rule_follows_from_it() {
+    let mut t = Tenant::with_users(&["alice"]);
+    // Alice never uses registered devices, so a missing device id says nothing.
+    for s in &mut t.raw.sign_ins {
+        s["deviceDetail"]["deviceId"] = json!("");
+    }
+    t.add(
+        sign_in("alice", at(40, 0))
+            .from("38.9.9.9", M247_VPN, "US")
+            .no_device(),
+    );
+    t.audit(
+        at(40, 1),
+        "alice",
+        "38.9.9.9",
+        "New-InboxRule",
+        &[
+            ("Name", "x"),
+            ("DeleteMessage", "True"),
+            ("SubjectContainsWords", "hacked;phish"),
+        ],
+    );
+    check("promotion", &t, &[("alice", "active_compromise")]);
+}
+
+#[test]
+fn device_and_mfa_registered_from_the_attackers_network() {
+    let mut t = Tenant::with_users(&["alice"]);
+    attacker_sign_in(&mut t, 40);
+    t.directory(
+        at(40, 2),
+        "Register device",
+        "alice",
+        "88.198.1.1",
+        json!({"id": "DEV-OBJ", "displayName": "DESKTOP-X", "type": "Device"}),
+        json!([{"key": "Device Id", "value": "dev-x"}]),
+    );
+    t.raw.devices.push(json!({"id": "DEV-OBJ", "deviceId": "dev-x", "displayName": "DESKTOP-X", "registeredOwners": [user_id("alice")], "registrationDateTime": "2026-11-10T11:00:00Z"}));
+    t.directory(
+        at(40, 3),
+        "User registered security info",
+        "alice",
+        "88.198.1.1",
+        json!({"id": user_id("alice"), "type": "User"}),
+        json!([]),
+    );
+    t.raw.authentication_methods.insert(user_id("alice"), vec![json!({"@odata.type": "#microsoft.graph.phoneAuthenticationMethod", "id": "PHONE-1", "createdDateTime": "2026-11-10T12:01:00Z"})]);
+    let r = check("registrations", &t, &[("alice", "active_compromise")]);
+    assert_eq!(
+        persistence_of(&r, "alice"),
+        vec![
+            ("auth_method".to_string(), "PHONE-1".to_string()),
+            ("device".to_string(), "DEV-OBJ".to_string())
+        ]
+    );
+}
+
+#[test]
+fn connector_and_mailbox_permission_created_by_the_attackers_session() {
+    let mut t = Tenant::with_users(&["alice", "ceo"]);
+    attacker_sign_in(&mut t, 40);
+    t.audit(
+        at(40, 1),
+        "alice",
+        "88.198.1.1",
+        "New-InboundConnector",
+        &[
+            ("Name", "Partner relay"),
+            ("SenderIPAddresses", "88.198.1.0/24"),
+        ],
+    );
+    t.raw.inbound_connectors.push(json!({"Identity": "Partner relay", "Name": "Partner relay", "SenderIPAddresses": ["88.198.1.0/24"]}));
+    t.audit(
+        at(40, 2),
+        "alice",
+        "88.198.1.1",
+        "Add-MailboxPermission",
+        &[
+            ("Identity", "ceo@contoso.com"),
+            ("User", "alice@contoso.com"),
+            ("AccessRights", "FullAccess"),
+        ],
+    );
+    t.raw.mailbox_permissions.push(json!({"Identity": "ceo@contoso.com", "User": "alice@contoso.com", "AccessRights": ["FullAccess"], "IsInherited": false, "Deny": false}));
+    let r = check("mail flow", &t, &[("alice", "active_compromise")]);
+    assert_eq!(
+        persistence_of(&r, "alice"),
+        vec![
+            ("inbound_connector".to_string(), "Partner relay".to_string()),
+            (
+                "mailbox_permission".to_string(),
+                "ceo@contoso.com|alice@contoso.com".to_string()
+            )
+        ]
+    );
+}
+
+#[test]
+fn phishing_burst_sent_by_the_attacker_is_in_the_timeline() {
+    let mut t = Tenant::with_users(&["alice"]);
+    attacker_sign_in(&mut t, 40);
+    hiding_rule(&mut t, 40);
+    t.mailbox_op(at(40, 2), "alice", "88.198.1.1", "Send");
+    for i in 0..15 {
+        t.raw.messages.entry(user_id("alice")).or_default().push(json!({"id": format!("m{i}"), "internetMessageId": format!("<p-{i}>"),
+            "subject": "Shared document", "sentDateTime": "2026-11-10T11:05:00Z", "from": {"emailAddress": {"address": upn("alice")}},
+            "parentFolderId": "sentitems", "toRecipients": [{"emailAddress": {"address": format!("colleague{i}@contoso.com")}}]}));
+    }
+    let r = check("phishing", &t, &[("alice", "active_compromise")]);
+    assert!(
+        signal_kinds(&r, "alice").contains(&"internal_phishing".to_string()),
+        "{:?}",
+        signal_kinds(&r, "alice")
+    );
+}
+
+#[test]
+fn scans_are_deterministic_and_incident_ids_stable() {
+    let mut t = Tenant::with_users(&["alice", "bob"]);
+    attacker_sign_in(&mut t, 40);
+    hiding_rule(&mut t, 40);
+    let a = serde_json::to_string(&t.scan()).unwrap_or_default();
+    let b = serde_json::to_string(&t.scan()).unwrap_or_default();
+    assert_eq!(a, b);
+    let first = t.scan().incidents[0].id.clone();
+    // New, unrelated evidence later does not change the incident's id.
+    t.add(sign_in("bob", at(50, 0)));
+    assert_eq!(t.scan().incidents[0].id, first);
+}
