@@ -26,8 +26,9 @@ impl Default for WriteOptions {
 /// Writes `snapshot` to `dir` (which must not exist, or be empty) as pretty JSON; every file of
 /// the format is written, empty collections as `[]` / `{}`.
 ///
-/// A failed write leaves `dir` as it was: files are written into a temporary sibling directory,
-/// which is renamed to `dir` at the end. `read(dir)` then gives back an equal snapshot.
+/// The snapshot is first checked with [`crate::validate`], so that nothing unreadable is
+/// written. A failed write leaves `dir` as it was: files are written into a temporary sibling
+/// directory, which is renamed to `dir` at the end. `read(dir)` then gives back an equal snapshot.
 pub fn write(snapshot: &Snapshot, dir: &Path) -> Result<(), SnapshotError> {
     write_with(snapshot, dir, &WriteOptions::default())
 }
@@ -38,6 +39,7 @@ pub fn write_with(
     dir: &Path,
     options: &WriteOptions,
 ) -> Result<(), SnapshotError> {
+    crate::validate::validate(snapshot)?;
     let target_state = target_state(dir)?;
     let staging = staging_dir(dir);
     std::fs::create_dir_all(&staging)

@@ -114,3 +114,20 @@ fn collections_absent_from_the_scenarios_round_trip_too() {
         format!("{owner}|attacker@example.com")
     );
 }
+
+#[test]
+fn an_inconsistent_snapshot_is_not_written() {
+    let Some(shared) = shared_dir() else { return };
+    let mut snapshot = read(&scenario_dirs(&shared)[0]).expect("read");
+    snapshot
+        .message_rules
+        .insert("no-such-user".to_owned(), Vec::new());
+    let temp = tempfile::tempdir().expect("tempdir");
+    let target = temp.path().join("snapshot");
+    let error = write(&snapshot, &target).expect_err("dangling key");
+    assert!(
+        matches!(error, SnapshotError::UnknownUserKey { .. }),
+        "{error:?}"
+    );
+    assert!(!target.exists());
+}
