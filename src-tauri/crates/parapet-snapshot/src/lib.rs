@@ -20,7 +20,7 @@
 //! - **Never half-import.** [`read`] returns a whole, validated [`Snapshot`] or an error naming
 //!   the file and the problem (bad JSON with line and column, wrong top-level type, a missing or
 //!   ill-typed required field with record index and field path, a per-user key or reference that
-//!   matches no user, duplicate ids, a file over the size limit). [`write`] publishes a
+//!   matches no user, duplicate ids, a file over the size limit). [`write()`] publishes a
 //!   directory only once every file is complete.
 //! - Each file is read once, streaming; none is read twice or held as raw text.
 //! - `expected.json` (test ground truth) is never opened; other unknown files are ignored.

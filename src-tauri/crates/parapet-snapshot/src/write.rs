@@ -33,7 +33,7 @@ pub fn write(snapshot: &Snapshot, dir: &Path) -> Result<(), SnapshotError> {
     write_with(snapshot, dir, &WriteOptions::default())
 }
 
-/// Writes `snapshot` to `dir`; see [`write`].
+/// Writes `snapshot` to `dir`; see [`write()`].
 pub fn write_with(
     snapshot: &Snapshot,
     dir: &Path,
