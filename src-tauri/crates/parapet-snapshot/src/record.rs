@@ -151,7 +151,7 @@ const SECRET_KEYS: &[&str] = &[
     "refresh_token",
 ];
 
-/// `Debug` for a record's `extra`, with secret-looking values replaced.
+/// `Debug` for a record's `extra`, with the values of secret-named keys replaced at any depth.
 pub(crate) struct ExtraDebug<'a>(pub &'a serde_json::Map<String, serde_json::Value>);
 
 impl fmt::Debug for ExtraDebug<'_> {
@@ -161,10 +161,25 @@ impl fmt::Debug for ExtraDebug<'_> {
             if SECRET_KEYS.contains(&key.as_str()) && !value.is_null() {
                 map.entry(key, &"<redacted>");
             } else {
-                map.entry(key, value);
+                map.entry(key, &ValueDebug(value));
             }
         }
         map.finish()
+    }
+}
+
+struct ValueDebug<'a>(&'a serde_json::Value);
+
+impl fmt::Debug for ValueDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            serde_json::Value::Object(object) => ExtraDebug(object).fmt(f),
+            serde_json::Value::Array(items) => f
+                .debug_list()
+                .entries(items.iter().map(ValueDebug))
+                .finish(),
+            other => other.fmt(f),
+        }
     }
 }
 

@@ -78,7 +78,8 @@ fn debug_output_redacts_secrets_kept_in_extra() {
     let credential: PasswordCredential = serde_json::from_value(json!({
         "keyId": "k1",
         "secretText": "hunter2-very-secret",
-        "hint": "hun"
+        "hint": "hun",
+        "nested": [{"password": "hunter2-nested"}]
     }))
     .unwrap();
     let debug = format!("{credential:?}");
