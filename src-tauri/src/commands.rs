@@ -1,7 +1,7 @@
 //! IPC commands. Each is one line: argument plumbing to the `parapet_api` function of the same
 //! name, so behaviour lives (and is tested) in the API layer.
 
-use parapet_api::dto::{AppInfo, Settings, TenantSummary};
+use parapet_api::dto::{AppInfo, Settings, TenantFlags, TenantOverview, TenantSummary};
 use parapet_api::{ApiError, AppContext};
 use tauri::State;
 
@@ -11,8 +11,22 @@ pub fn app_info(context: State<'_, AppContext>) -> AppInfo {
 }
 
 #[tauri::command]
-pub fn list_tenants(context: State<'_, AppContext>) -> Result<Vec<TenantSummary>, ApiError> {
+pub fn list_tenants(context: State<'_, AppContext>) -> Result<TenantOverview, ApiError> {
     parapet_api::tenants::list(&context)
+}
+
+#[tauri::command]
+pub fn set_tenant_flags(
+    context: State<'_, AppContext>,
+    tenant_id: String,
+    flags: TenantFlags,
+) -> Result<TenantSummary, ApiError> {
+    parapet_api::tenants::set_flags(&context, &tenant_id, flags)
+}
+
+#[tauri::command]
+pub fn remove_tenant(context: State<'_, AppContext>, tenant_id: String) -> Result<(), ApiError> {
+    parapet_api::tenants::remove(&context, &tenant_id)
 }
 
 #[tauri::command]

@@ -26,6 +26,8 @@ pub fn run(options: &ContextOptions) -> ExitCode {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_tenants,
+            commands::set_tenant_flags,
+            commands::remove_tenant,
             commands::get_settings,
             commands::update_settings,
         ])

@@ -61,3 +61,107 @@ fn a_data_directory_that_cannot_be_created_is_a_clear_error() {
     let text = String::from_utf8(output.stderr).unwrap();
     assert!(text.contains("cannot create the data directory"), "{text}");
 }
+
+/// The scenarios in ../shared, when this checkout has them (CI always does).
+fn scenarios() -> Vec<std::path::PathBuf> {
+    let root = std::env::var_os("PARAPET_SHARED_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+        .join("scenarios");
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        assert!(
+            !crate::support::in_ci(),
+            "{} is missing in CI",
+            root.display()
+        );
+        eprintln!("SCENARIO TESTS NOT RUN: {} is absent", root.display());
+        return Vec::new();
+    };
+    let mut dirs: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("tenant.json").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn scan_prints_the_documented_json_for_every_scenario() {
+    for dir in scenarios() {
+        let output = Command::new(parapet_binary())
+            .args(["scan", "--format", "json", "--snapshot"])
+            .arg(&dir)
+            .env_remove("DISPLAY")
+            .env("PARAPET_DATA_DIR", "/nonexistent/never-created")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}: {output:?}", dir.display());
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        for key in ["id", "displayName", "coverage"] {
+            assert!(report["tenant"].get(key).is_some(), "tenant.{key} missing");
+        }
+        let incidents = report["incidents"].as_array().expect("incidents array");
+        assert!(
+            !incidents.is_empty(),
+            "{}: the scenario holds attacks",
+            dir.display()
+        );
+        for incident in incidents {
+            for key in [
+                "id",
+                "userPrincipalName",
+                "kind",
+                "severity",
+                "confidence",
+                "firstSeen",
+                "lastSeen",
+                "signals",
+                "persistence",
+                "reasons",
+            ] {
+                assert!(
+                    incident.get(key).is_some(),
+                    "incident.{key} missing: {incident}"
+                );
+            }
+        }
+        assert!(report["targetedUsers"].is_array());
+        // Re-scanning the same evidence gives the same incident ids.
+        let again = Command::new(parapet_binary())
+            .args(["scan", "--format", "json", "--snapshot"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(output.stdout, again.stdout, "scan output is deterministic");
+        let table = Command::new(parapet_binary())
+            .args(["scan", "--format", "table", "--snapshot"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(table.status.success());
+        assert!(!table.stdout.is_empty());
+    }
+}
+
+#[test]
+fn scan_of_a_broken_snapshot_fails_with_a_message_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tenant.json"), "{ not json").unwrap();
+    let output = Command::new(parapet_binary())
+        .args(["scan", "--format", "json", "--snapshot"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "no half report on stdout");
+    let text = String::from_utf8(output.stderr).unwrap();
+    assert!(text.contains("tenant.json"), "{text}");
+
+    let missing = Command::new(parapet_binary())
+        .args(["scan", "--snapshot", "/nonexistent/snapshot"])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(!missing.stderr.is_empty());
+}

@@ -3,10 +3,13 @@
 import type { ApiError } from "./bindings/ApiError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { EntraLicence } from "./bindings/EntraLicence";
 import type { Settings } from "./bindings/Settings";
+import type { TenantFlags } from "./bindings/TenantFlags";
+import type { TenantOverview } from "./bindings/TenantOverview";
 import type { TenantSummary } from "./bindings/TenantSummary";
 
-export type { AppInfo, ErrorCode, Settings, TenantSummary };
+export type { AppInfo, EntraLicence, ErrorCode, Settings, TenantFlags, TenantOverview, TenantSummary };
 
 /** A failed call, as the API reported it. */
 export class IpcError extends Error {
@@ -21,7 +24,9 @@ export class IpcError extends Error {
 /** Everything the UI can ask of the backend; one method per command. */
 export interface Backend {
   appInfo(): Promise<AppInfo>;
-  listTenants(): Promise<TenantSummary[]>;
+  listTenants(): Promise<TenantOverview>;
+  setTenantFlags(tenantId: string, flags: TenantFlags): Promise<TenantSummary>;
+  removeTenant(tenantId: string): Promise<void>;
   getSettings(): Promise<Settings>;
   updateSettings(settings: Settings): Promise<Settings>;
 }
@@ -56,7 +61,9 @@ export function backendOver(invoke: Invoke): Backend {
   };
   return {
     appInfo: () => call<AppInfo>("app_info"),
-    listTenants: () => call<TenantSummary[]>("list_tenants"),
+    listTenants: () => call<TenantOverview>("list_tenants"),
+    setTenantFlags: (tenantId, flags) => call<TenantSummary>("set_tenant_flags", { tenantId, flags }),
+    removeTenant: (tenantId) => call<void>("remove_tenant", { tenantId }),
     getSettings: () => call<Settings>("get_settings"),
     updateSettings: (settings) => call<Settings>("update_settings", { settings }),
   };

@@ -26,12 +26,52 @@ pub struct TenantSummary {
     pub display_name: String,
     /// Default domain.
     pub default_domain: String,
-    /// Automatic Response on.
+    /// The technician's switches.
+    pub flags: TenantFlags,
+    /// Entra ID licence level, which decides which logs exist.
+    pub entra_licence: EntraLicence,
+    /// Member accounts.
+    pub member_users: u32,
+    /// Enabled members with a paid licence (shared, room and equipment mailboxes excluded).
+    pub billable_users: u32,
+    /// ISO 8601 time of the last successful call with the tenant's credentials.
+    pub last_verified_at: Option<String>,
+}
+
+/// Per-tenant switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantFlags {
+    /// Automatic Response: steps 1–3 run by themselves on high-confidence active compromises.
     pub response_enabled: bool,
-    /// Monitoring paused.
+    /// Data kept, nothing polled.
     pub paused: bool,
-    /// Scan-only onboarding.
+    /// The 6-month Scan plus 14 days of monitoring, then an automatic pause.
     pub scan_only: bool,
+}
+
+/// The tenant's Entra ID premium licence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EntraLicence {
+    /// No premium licence: 7 days of sign-ins, read from the audit log.
+    None,
+    /// Entra ID P1.
+    P1,
+    /// Entra ID P2.
+    P2,
+}
+
+/// The Home view: every tenant plus the billable total across them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantOverview {
+    /// Every onboarded tenant, by name.
+    pub tenants: Vec<TenantSummary>,
+    /// Billable users summed across tenants.
+    pub billable_users: u32,
+    /// The volume tier (1-based) that total falls into.
+    pub volume_tier: u32,
 }
 
 /// The settings the technician edits.

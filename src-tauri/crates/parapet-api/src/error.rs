@@ -62,3 +62,9 @@ impl From<parapet_secrets::SecretsError> for ApiError {
         Self::new(ErrorCode::KeyringUnavailable, error.to_string())
     }
 }
+
+impl From<parapet_snapshot::SnapshotError> for ApiError {
+    fn from(error: parapet_snapshot::SnapshotError) -> Self {
+        Self::new(ErrorCode::InvalidInput, error.to_string())
+    }
+}

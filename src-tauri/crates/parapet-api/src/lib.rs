@@ -7,9 +7,11 @@
 //! stale), and every failure reaches the UI as an [`ApiError`] `{code, message}`.
 
 pub mod app;
+pub mod billing;
 mod context;
 pub mod dto;
 mod error;
+pub mod scan;
 pub mod settings;
 pub mod tenants;
 

@@ -3,7 +3,9 @@
 //! Run `UPDATE_BINDINGS=1 cargo test -p parapet-api --test bindings` to regenerate them after
 //! changing a type in `parapet_api::dto`.
 
-use parapet_api::dto::{AppInfo, Settings, TenantSummary};
+use parapet_api::dto::{
+    AppInfo, EntraLicence, Settings, TenantFlags, TenantOverview, TenantSummary,
+};
 use parapet_api::{ApiError, ErrorCode};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
@@ -16,6 +18,9 @@ fn rendered() -> Vec<(String, String)> {
     vec![
         one::<AppInfo>(),
         one::<TenantSummary>(),
+        one::<TenantFlags>(),
+        one::<EntraLicence>(),
+        one::<TenantOverview>(),
         one::<Settings>(),
         one::<ApiError>(),
         one::<ErrorCode>(),

@@ -36,6 +36,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Scan a tenant snapshot directory offline and print the incidents found.
+    ///
+    /// Needs no display, keyring or network. Exits 0 when the scan ran, whether or not it
+    /// found incidents, and non-zero with a message when it could not.
+    Scan {
+        /// The snapshot directory (the format of spec/tenant-snapshot.md).
+        #[arg(long, value_name = "DIR")]
+        snapshot: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 /// Output formats of headless jobs.
@@ -74,9 +86,21 @@ pub fn run(command: &Command, options: &ContextOptions) -> ExitCode {
 
 fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> Result<(), String> {
     match command {
+        Command::Scan { snapshot, format } => {
+            let report = parapet_api::scan::scan_snapshot_dir(snapshot).map_err(|e| e.message)?;
+            let text = match format {
+                Format::Json => {
+                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+                }
+                Format::Table => inert_for_terminal(&parapet_detect::format_table(&report)),
+            };
+            out.write_all(text.as_bytes()).map_err(|e| e.to_string())
+        }
         Command::Tenants { format } => {
             let context = AppContext::open(options).map_err(|e| e.message)?;
-            let tenants = parapet_api::tenants::list(&context).map_err(|e| e.message)?;
+            let tenants = parapet_api::tenants::list(&context)
+                .map_err(|e| e.message)?
+                .tenants;
             let text = match format {
                 Format::Json => {
                     serde_json::to_string_pretty(&tenants).map_err(|e| e.to_string())? + "\n"
@@ -90,17 +114,47 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
                             t.id,
                             t.display_name,
                             t.default_domain,
-                            if t.response_enabled {
+                            if t.flags.response_enabled {
                                 "  [response]"
                             } else {
                                 ""
                             },
-                            if t.paused { "  [paused]" } else { "" }
+                            if t.flags.paused { "  [paused]" } else { "" }
                         )
                     })
                     .collect(),
             };
             out.write_all(text.as_bytes()).map_err(|e| e.to_string())
         }
+    }
+}
+
+/// Rule names, subjects and user agents are attacker-controlled: before text reaches a
+/// terminal, control characters (escape sequences could recolour, hide or rewrite lines) are
+/// shown as visible escapes instead of being interpreted.
+fn inert_for_terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for character in text.chars() {
+        if character.is_control() && character != '\n' {
+            out.extend(character.escape_unicode());
+        } else {
+            out.push(character);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn terminal_output_shows_escape_sequences_instead_of_running_them() {
+        let hostile = "rule \u{1b}[2J\u{1b}]0;pwned\u{7}name\r\nnext";
+        let inert = super::inert_for_terminal(hostile);
+        assert!(
+            !inert.chars().any(|c| c.is_control() && c != '\n'),
+            "{inert:?}"
+        );
+        assert!(inert.contains("\\u{1b}[2J"), "{inert}");
+        assert!(inert.ends_with("\nnext"));
     }
 }

@@ -11,7 +11,7 @@ mod tenants;
 
 pub use error::StoreError;
 pub use settings::SettingKey;
-pub use tenants::{TenantFlags, TenantRow};
+pub use tenants::{EntraLicence, TenantFacts, TenantFlags, TenantRow};
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,9 @@
 //! The store against a real SQLite file.
 
 use chrono::{TimeZone, Utc};
-use parapet_store::{SettingKey, Store, StoreError, TenantFlags, TenantRow};
+use parapet_store::{
+    EntraLicence, SettingKey, Store, StoreError, TenantFacts, TenantFlags, TenantRow,
+};
 
 fn tenant(id: &str, name: &str) -> TenantRow {
     TenantRow {
@@ -10,6 +12,7 @@ fn tenant(id: &str, name: &str) -> TenantRow {
         default_domain: format!("{}.onmicrosoft.com", name.to_lowercase()),
         onboarded_at: Utc.with_ymd_and_hms(2026, 11, 1, 9, 30, 0).unwrap(),
         flags: TenantFlags::default(),
+        facts: TenantFacts::default(),
     }
 }
 
@@ -89,13 +92,25 @@ fn tenants_round_trip_with_their_flags() {
     );
     assert_eq!(tenants[0].flags, flags);
     assert_eq!(tenants[0].onboarded_at, tenant("t-1", "acme").onboarded_at);
-    // Re-onboarding keeps the technician's switches.
-    store.upsert_tenant(&tenant("t-1", "Acme Ltd")).unwrap();
-    let again = store.tenants().unwrap();
-    assert_eq!(again[0].display_name, "Acme Ltd");
-    assert_eq!(again[0].flags, flags);
+    // Re-onboarding keeps the technician's switches and refreshes the facts.
+    let mut refreshed = tenant("t-1", "Acme Ltd");
+    refreshed.facts = TenantFacts {
+        entra_licence: EntraLicence::P1,
+        member_users: 40,
+        billable_users: 31,
+        last_verified_at: Some(Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0).unwrap()),
+    };
+    store.upsert_tenant(&refreshed).unwrap();
+    let again = store.tenant("t-1").unwrap();
+    assert_eq!(again.display_name, "Acme Ltd");
+    assert_eq!(again.flags, flags);
+    assert_eq!(again.facts, refreshed.facts);
     store.remove_tenant("t-1").unwrap();
     assert_eq!(store.tenants().unwrap().len(), 1);
+    assert!(matches!(
+        store.tenant("t-1"),
+        Err(StoreError::NotFound { .. })
+    ));
     assert!(matches!(
         store.remove_tenant("t-1"),
         Err(StoreError::NotFound { .. })
