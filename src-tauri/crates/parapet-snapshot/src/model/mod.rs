@@ -5,6 +5,26 @@
 //! fields are plain types; a record missing one, or carrying one of the wrong type, fails to read
 //! with an error naming the field. Optional fields are `Option`s; `null` and absence both read as
 //! `None` (a `null` is remembered in `extra` so it is re-emitted).
+//!
+//! Required fields (everything else is optional):
+//!
+//! | record | required |
+//! |---|---|
+//! | [`TenantInfo`] | `id, displayName, defaultDomainName, verifiedDomains, snapshotTime, licenses{entraIdP1, entraIdP2}` |
+//! | [`User`] | `id, userPrincipalName` |
+//! | [`SubscribedSku`] | `skuId` |
+//! | [`SignIn`] | `id, createdDateTime, userId, status{errorCode}` |
+//! | [`DirectoryAudit`] | `id, activityDateTime` |
+//! | [`AuditRecord`] | `CreationTime, Id, Operation, RecordType, UserId` |
+//! | [`Mailbox`] | `userId` |
+//! | [`MessageRule`], [`Message`], [`Device`], [`Application`], [`ConditionalAccessPolicy`] | `id` |
+//! | [`AuthenticationMethod`] | `@odata.type, id` |
+//! | [`ServicePrincipal`] | `id, appId` |
+//! | [`OAuth2PermissionGrant`] | `id, clientId, resourceId` |
+//! | [`AppRoleAssignment`] | `id, appRoleId, principalId, resourceId` |
+//! | [`MailboxPermission`] | `Identity, User` |
+//! | [`RecipientPermission`] | `Identity, Trustee` |
+//! | [`InboundConnector`], [`TransportRule`] | `Identity` |
 
 mod apps;
 mod audit;
