@@ -122,7 +122,7 @@ pub async fn dispatch(
         Err(refusal) => return throttled(refusal, &class, now),
     };
     let delay = app.faults().settings.latency_ms;
-    if delay > 0 && matches!(class, LimitClass::Mail { .. }) {
+    if delay > 0 {
         // Holding the slot over a delay is what makes concurrency limits observable.
         tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
     }
