@@ -6,14 +6,42 @@ use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 
 /// Parses an ISO 8601 time. Accepts an RFC 3339 offset (`Z`, `+00:00`, any offset, converted to
 /// UTC) and, as the Management Activity API writes `CreationTime`, no offset at all (taken as UTC).
-/// Fractional seconds of any length are accepted.
+/// Fractional seconds of any length are accepted. Also accepts `/Date(1603234354000)/`
+/// (milliseconds since 1970, optionally followed by an offset such as `+0000`), the form Windows
+/// PowerShell 5.1's `ConvertTo-Json` gives Exchange cmdlet dates.
 pub fn parse(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         return Some(time.with_timezone(&Utc));
     }
+    if let Some(inner) = text
+        .strip_prefix("/Date(")
+        .and_then(|rest| rest.strip_suffix(")/"))
+    {
+        return parse_dotnet_date(inner);
+    }
     NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
         .ok()
         .map(|naive| naive.and_utc())
+}
+
+/// `1603234354000` or `1603234354000+0100`: the milliseconds are UTC; the offset only says which
+/// zone the value was displayed in, so it is ignored.
+fn parse_dotnet_date(inner: &str) -> Option<DateTime<Utc>> {
+    let sign_at = inner
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| *c == '+' || *c == '-')
+        .map(|(i, _)| i);
+    let (millis, offset) = match sign_at {
+        Some(at) => inner.split_at(at),
+        None => (inner, ""),
+    };
+    let offset_is_valid =
+        offset.is_empty() || (offset.len() == 5 && offset[1..].bytes().all(|b| b.is_ascii_digit()));
+    if !offset_is_valid {
+        return None;
+    }
+    DateTime::from_timestamp_millis(millis.parse().ok()?)
 }
 
 /// Formats a time as Microsoft's .NET services do: `2026-05-01T08:15:30.1234560Z` with seven
@@ -68,6 +96,9 @@ mod tests {
             ("2026-11-20T02:11:03+02:00", "2026-11-20T00:11:03Z"),
             ("2015-06-29T20:03:19", "2015-06-29T20:03:19Z"),
             ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"),
+            ("/Date(1603234354000)/", "2020-10-20T22:52:34Z"),
+            ("/Date(1603234354123+0100)/", "2020-10-20T22:52:34.1230000Z"),
+            ("/Date(-1000)/", "1969-12-31T23:59:59Z"),
         ];
         for (input, expected) in cases {
             let parsed = parse(input).unwrap_or_else(|| panic!("{input} should parse"));

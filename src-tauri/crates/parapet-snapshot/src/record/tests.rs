@@ -132,3 +132,16 @@ fn times_keep_their_spelling_until_changed() {
         "nothing remembered for standard input"
     );
 }
+
+#[test]
+fn powershell_dates_read_as_times_and_re_emit_verbatim() {
+    use crate::model::InboundConnector;
+    let input =
+        json!({"Identity": "Relay", "WhenCreated": "/Date(1603234354000)/", "Enabled": true});
+    let connector: InboundConnector = serde_json::from_value(input.clone()).unwrap();
+    assert_eq!(
+        connector.when_created.map(crate::time::format).as_deref(),
+        Some("2020-10-20T22:52:34Z")
+    );
+    assert_eq!(serde_json::to_value(&connector).unwrap(), input);
+}
