@@ -8,7 +8,7 @@ use crate::client::{ApiRequest, TenantClient};
 use crate::endpoints::Resource;
 use crate::error::GraphError;
 use crate::graph::query::encode;
-use crate::model::management::{ActivityRecord, ContentBlob, Subscription};
+use crate::model::management::{AuditRecord, ContentBlob, Subscription};
 use crate::transport::paging::{PageStyle, Pager};
 
 /// The documented content types.
@@ -97,10 +97,7 @@ impl TenantClient {
 
     /// `GET {contentUri}`: the records of one blob. The URI comes from Microsoft, so it goes
     /// through the tenant check like every other URL.
-    pub async fn fetch_content(
-        &self,
-        blob: &ContentBlob,
-    ) -> Result<Vec<ActivityRecord>, GraphError> {
+    pub async fn fetch_content(&self, blob: &ContentBlob) -> Result<Vec<AuditRecord>, GraphError> {
         let mut url = blob.content_uri.clone();
         if let Some(publisher) = &self.shared.config.publisher_identifier {
             if !url.contains("PublisherIdentifier=") {

@@ -3,24 +3,7 @@ use serde::Deserialize;
 
 use super::record;
 
-record! {
-    /// `GET /servicePrincipals`
-    #[serde(rename_all = "camelCase")]
-    pub struct ServicePrincipal {
-        req id: String,
-        opt app_id: String,
-        opt display_name: String,
-        opt app_display_name: String,
-        opt account_enabled: bool,
-        opt app_owner_organization_id: String,
-        opt service_principal_type: String,
-        opt sign_in_audience: String,
-        opt created_date_time: String,
-        opt publisher_name: String,
-        opt password_credentials: Vec<PasswordCredential>,
-        opt key_credentials: Vec<serde_json::Value>,
-    }
-}
+pub use parapet_snapshot::model::{AppRoleAssignment, OAuth2PermissionGrant, ServicePrincipal};
 
 record! {
     /// `GET /applications`: apps registered in the tenant.
@@ -83,44 +66,5 @@ impl From<RawAddedPassword> for AddedPassword {
             hint: raw.hint,
             secret: Sensitive::new(raw.secret_text),
         }
-    }
-}
-
-record! {
-    /// `GET /oauth2PermissionGrants`: delegated consents. `clientId`/`resourceId` are
-    /// service principal object ids; `scope` is space-separated.
-    #[serde(rename_all = "camelCase")]
-    pub struct OAuth2PermissionGrant {
-        req id: String,
-        req client_id: String,
-        opt consent_type: String,
-        opt principal_id: String,
-        opt resource_id: String,
-        opt scope: String,
-    }
-}
-
-impl OAuth2PermissionGrant {
-    pub fn scopes(&self) -> Vec<&str> {
-        self.scope
-            .as_deref()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect()
-    }
-}
-
-record! {
-    /// `GET /servicePrincipals/{id}/appRoleAssignments`: application permissions held.
-    #[serde(rename_all = "camelCase")]
-    pub struct AppRoleAssignment {
-        req id: String,
-        opt app_role_id: String,
-        opt principal_id: String,
-        opt principal_type: String,
-        opt principal_display_name: String,
-        opt resource_id: String,
-        opt resource_display_name: String,
-        opt created_date_time: String,
     }
 }

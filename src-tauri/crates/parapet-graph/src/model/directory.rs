@@ -1,5 +1,7 @@
 use super::record;
 
+pub use parapet_snapshot::model::SubscribedSku;
+
 record! {
     /// `GET /users`. The default projection lacks most of these; ask with `$select`.
     #[serde(rename_all = "camelCase")]
@@ -23,21 +25,6 @@ record! {
     pub struct AssignedLicense {
         opt sku_id: String,
         opt disabled_plans: Vec<String>,
-    }
-}
-
-record! {
-    /// `GET /subscribedSkus`
-    #[serde(rename_all = "camelCase")]
-    pub struct SubscribedSku {
-        req sku_id: String,
-        opt id: String,
-        opt sku_part_number: String,
-        opt capability_status: String,
-        opt consumed_units: i64,
-        opt applies_to: String,
-        opt prepaid_units: serde_json::Value,
-        opt service_plans: Vec<serde_json::Value>,
     }
 }
 

@@ -1,5 +1,7 @@
 use super::record;
 
+pub use parapet_snapshot::model::{ConditionalAccessPolicy, Device};
+
 record! {
     /// One item of `GET /users/{id}/authentication/methods`, discriminated by `@odata.type`.
     #[serde(rename_all = "camelCase")]
@@ -75,22 +77,6 @@ impl AuthenticationMethod {
 }
 
 record! {
-    /// `identity/conditionalAccess/policies`
-    #[serde(rename_all = "camelCase")]
-    pub struct ConditionalAccessPolicy {
-        req id: String,
-        opt display_name: String,
-        opt /// `enabled`, `disabled`, `enabledForReportingButNotEnforced`.
-            state: String,
-        opt created_date_time: String,
-        opt modified_date_time: String,
-        opt conditions: serde_json::Value,
-        opt grant_controls: serde_json::Value,
-        opt session_controls: serde_json::Value,
-    }
-}
-
-record! {
     /// `identityProtection/riskyUsers`
     #[serde(rename_all = "camelCase")]
     pub struct RiskyUser {
@@ -160,25 +146,5 @@ record! {
         opt resource_location: String,
         opt created_date_time: String,
         opt last_action_date_time: String,
-    }
-}
-
-record! {
-    /// `GET /devices`, and `registeredDevices` items (directoryObjects, often device-typed).
-    #[serde(rename_all = "camelCase")]
-    pub struct Device {
-        req id: String,
-        opt #[serde(rename = "@odata.type")] odata_type: String,
-        opt device_id: String,
-        opt display_name: String,
-        opt operating_system: String,
-        opt operating_system_version: String,
-        opt account_enabled: bool,
-        opt /// `Workplace`, `AzureAd`, `ServerAd`.
-            trust_type: String,
-        opt approximate_last_sign_in_date_time: String,
-        opt registration_date_time: String,
-        opt is_compliant: bool,
-        opt is_managed: bool,
     }
 }

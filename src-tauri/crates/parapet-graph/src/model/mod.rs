@@ -3,7 +3,12 @@
 //! Timestamps stay as Microsoft's text (precision and offsets vary by service); the caller
 //! parses them where it compares times.
 //!
-//! These are this crate's own types until `parapet-snapshot` offers equivalents.
+//! Where `parapet-snapshot` has the record type (sign-ins, audits, mail, apps, devices, CA
+//! policies, audit records) it is re-exported and used, so fetched records go into a snapshot
+//! unchanged. This crate keeps its own types where the snapshot's are stricter than what the
+//! API may return (user `$select` projections without `id`, applications, `phoneMethods`
+//! items without `@odata.type`, loosely typed Exchange cmdlet output) or where the snapshot has
+//! no such file (risk, GDAP, Purview queries, subscriptions, operations).
 
 pub mod apps;
 pub mod directory;
@@ -39,38 +44,3 @@ macro_rules! record {
     };
 }
 pub(crate) use record;
-
-record! {
-    /// `{"emailAddress":{"name","address"}}`
-    #[serde(rename_all = "camelCase")]
-    pub struct Recipient {
-        opt email_address: EmailAddress,
-    }
-}
-
-record! {
-    #[serde(rename_all = "camelCase")]
-    pub struct EmailAddress {
-        opt name: String,
-        opt address: String,
-    }
-}
-
-/// Accepts a single recipient object where a collection is documented (the messageRule
-/// `redirectTo` property is documented as one recipient but sent as a collection).
-pub(crate) fn one_or_many<'de, D>(deserializer: D) -> Result<Option<Vec<Recipient>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum Shape {
-        Many(Vec<Recipient>),
-        One(Recipient),
-    }
-    let shape: Option<Shape> = serde::Deserialize::deserialize(deserializer)?;
-    Ok(shape.map(|s| match s {
-        Shape::Many(v) => v,
-        Shape::One(r) => vec![r],
-    }))
-}

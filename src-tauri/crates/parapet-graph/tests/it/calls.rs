@@ -60,8 +60,8 @@ async fn containment_calls_use_documented_status_codes() {
         .unwrap();
     assert_eq!(policy.id, "pol-1");
     assert_eq!(
-        policy.grant_controls.as_ref().unwrap()["builtInControls"],
-        json!(["block"])
+        policy.grant_controls.as_ref().unwrap().built_in_controls,
+        Some(vec!["block".to_string()])
     );
     c.delete_conditional_access_policy("pol-1").await.unwrap();
     let moved = c

@@ -14,7 +14,7 @@ use parapet_graph::model::identity::{
 };
 use parapet_graph::model::logs::{DirectoryAudit, SignIn};
 use parapet_graph::model::mail::{Message, MessageRule};
-use parapet_graph::model::management::{ActivityRecord, ContentBlob, Subscription};
+use parapet_graph::model::management::{AuditRecord, ContentBlob, Subscription};
 use parapet_graph::transport::paging::ODataPage;
 use parapet_graph::transport::{error_code_and_message, status_error};
 use parapet_graph::{BatchResponse, GraphError};
@@ -119,16 +119,10 @@ fn parse(file: &str, body: &Value) -> Option<Result<(), String>> {
                     .is_some_and(|ua| ua.starts_with("Mozilla/5.0")),
                 "beta userAgent",
             )?;
-            check(
-                v[0].status.as_ref().and_then(|s| s.error_code) == Some(50126),
-                "status.errorCode 50126",
-            )
+            check(v[0].status.error_code == 50126, "status.errorCode 50126")
         }),
         "v1.0__signin-list.json" => collection::<SignIn>(body).and_then(|v| {
-            check(
-                v[0].status.as_ref().and_then(|s| s.error_code) == Some(0),
-                "errorCode 0",
-            )?;
+            check(v[0].succeeded(), "errorCode 0")?;
             let page: ODataPage<SignIn> =
                 serde_json::from_value(body.clone()).map_err(|e| e.to_string())?;
             check(
@@ -261,9 +255,9 @@ fn parse(file: &str, body: &Value) -> Option<Result<(), String>> {
                 "forwardTo",
             )
         }),
-        "v1.0__mgmt-content-blob.json" => array::<ActivityRecord>(body).and_then(|v| {
+        "v1.0__mgmt-content-blob.json" => array::<AuditRecord>(body).and_then(|v| {
             check(
-                v.len() == 3 && v[0].record_type == Some(9) && v[0].client_ip.is_some(),
+                v.len() == 3 && v[0].record_type == 9 && v[0].client_ip.is_some(),
                 "records",
             )
         }),
@@ -284,7 +278,7 @@ fn parse(file: &str, body: &Value) -> Option<Result<(), String>> {
         "v1.0__oauth2permissiongrant-list.json" => collection::<OAuth2PermissionGrant>(body)
             .and_then(|v| {
                 check(
-                    v[0].scopes() == ["User.Read", "Group.ReadWrite.All"],
+                    v[0].scopes().collect::<Vec<_>>() == ["User.Read", "Group.ReadWrite.All"],
                     "scopes",
                 )
             }),

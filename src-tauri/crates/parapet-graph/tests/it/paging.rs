@@ -13,7 +13,10 @@ use crate::support::*;
 const SIZES: &[usize] = &[3, 0, 17, 1, 0, 0, 25, 9, 1000, 2, 0, 40, 1];
 
 fn sign_in(i: usize) -> serde_json::Value {
-    json!({"id": format!("s{i:05}"), "createdDateTime": format!("2026-06-01T00:00:{:02}Z", i % 60), "userPrincipalName": "a@x"})
+    json!({
+        "id": format!("s{i:05}"), "createdDateTime": format!("2026-06-01T00:00:{:02}Z", i % 60),
+        "userId": "u1", "userPrincipalName": "a@x", "status": {"errorCode": 0}
+    })
 }
 
 #[tokio::test]
@@ -159,7 +162,7 @@ async fn management_pages_by_next_page_uri_header_and_fetches_blobs() {
         } else if seen.path.contains("/audit/") {
             let id = seen.path.rsplit('/').next().unwrap().to_string();
             assert!(seen.query.contains("PublisherIdentifier=partner-guid"));
-            Reply::json(200, json!([{"Id": format!("{id}-r1"), "CreationTime": "2026-06-01T00:00:00", "Operation": "New-InboxRule", "RecordType": 1, "ClientIP": "203.0.113.9", "Parameters": [{"Name": "ForwardTo", "Value": "x@evil.example"}]}]))
+            Reply::json(200, json!([{"Id": format!("{id}-r1"), "CreationTime": "2026-06-01T00:00:00", "Operation": "New-InboxRule", "RecordType": 1, "UserId": "admin@x", "ClientIP": "203.0.113.9", "Parameters": [{"Name": "ForwardTo", "Value": "x@evil.example"}]}]))
         } else {
             Reply::error(404, "AF20050", "The specified content does not exist.")
         }
@@ -186,5 +189,5 @@ async fn management_pages_by_next_page_uri_header_and_fetches_blobs() {
     let records = client.fetch_content(&blobs[1]).await.unwrap();
     assert_eq!(records[0].id, "c2-r1");
     assert_eq!(records[0].client_ip.as_deref(), Some("203.0.113.9"));
-    assert!(records[0].extra.contains_key("Parameters"));
+    assert_eq!(records[0].parameter("ForwardTo"), Some("x@evil.example"));
 }
