@@ -456,3 +456,30 @@ fn unknown_fields_bom_and_explicit_nulls_are_accepted_and_preserved() {
         None
     );
 }
+
+/// With several broken files the error names the first in file order, whichever thread read it.
+#[test]
+fn the_first_broken_file_in_file_order_is_reported() {
+    let Some(shared) = shared_dir() else { return };
+    let trimmed = copy_snapshot_trimmed(&scenario_dirs(&shared)[0], 20);
+    let cases: &[(&[&str], &str)] = &[
+        (&["users.json", "signIns.json"], "users.json"),
+        (&["signIns.json", "directoryAudits.json"], "signIns.json"),
+        (&["auditRecords.json", "devices.json"], "auditRecords.json"),
+        (
+            &["directoryAudits.json", "auditRecords.json"],
+            "directoryAudits.json",
+        ),
+    ];
+    for (broken, reported) in cases {
+        let copy = copy_snapshot(trimmed.path());
+        for file in *broken {
+            std::fs::write(copy.path().join(file), b"[{").unwrap();
+        }
+        let error = read(copy.path()).expect_err("broken");
+        assert!(
+            error.to_string().starts_with(&format!("{reported}: ")),
+            "{broken:?}: {error}"
+        );
+    }
+}
