@@ -26,7 +26,8 @@
 //! - `expected.json` (test ground truth) is never opened; other unknown files are ignored.
 //! - `read(write(read(x))) == read(x)`.
 //!
-//! Reading and writing are blocking file I/O; async callers should use `spawn_blocking`.
+//! Reading and writing are blocking file I/O; async callers should use `spawn_blocking`. A read
+//! parses `signIns.json` and `auditRecords.json` on two scoped threads of its own.
 //!
 //! ```no_run
 //! use std::path::Path;
