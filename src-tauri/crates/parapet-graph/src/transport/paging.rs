@@ -62,14 +62,16 @@ impl<T: DeserializeOwned> Pager<T> {
         self.pages += 1;
         let (items, next) = match self.style {
             PageStyle::ODataGet | PageStyle::ODataRepost => {
-                let page: ODataPage<T> = decode(&request.method, &request.url, &response.body)?;
+                let page: ODataPage<T> = decode(&request.method, &request.url, &response.body)
+                    .map_err(|e| self.explain(e, &request, &response.body))?;
                 (page.value, page.next_link)
             }
             PageStyle::NextPageUriHeader => {
                 let items: Vec<T> = if response.body.iter().all(u8::is_ascii_whitespace) {
                     Vec::new()
                 } else {
-                    decode(&request.method, &request.url, &response.body)?
+                    decode(&request.method, &request.url, &response.body)
+                        .map_err(|e| self.explain(e, &request, &response.body))?
                 };
                 (items, response.header("NextPageUri").map(str::to_string))
             }
@@ -117,6 +119,34 @@ impl<T: DeserializeOwned> Pager<T> {
             all.extend(page);
         }
         Ok(all)
+    }
+
+    /// Names the record that failed to decode (index and id), which serde's line/column
+    /// does not; only runs on failure, so the happy path parses once.
+    fn explain(&self, error: GraphError, request: &ApiRequest, body: &[u8]) -> GraphError {
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return error;
+        };
+        let items = match &value {
+            serde_json::Value::Array(items) => items,
+            other => match other.get("value").and_then(serde_json::Value::as_array) {
+                Some(items) => items,
+                None => return error,
+            },
+        };
+        for (index, item) in items.iter().enumerate() {
+            if let Err(e) = serde_json::from_value::<T>(item.clone()) {
+                let id = ["id", "Id", "Identity", "contentId"]
+                    .iter()
+                    .find_map(|k| item.get(*k).and_then(serde_json::Value::as_str))
+                    .unwrap_or("without id");
+                return GraphError::Decode {
+                    what: format!("{} {}", request.method, path_of(&request.url)),
+                    message: format!("record {index} ({id}) on page {}: {e}", self.pages),
+                };
+            }
+        }
+        error
     }
 
     /// Pages fetched so far.

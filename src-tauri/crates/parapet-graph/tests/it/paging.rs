@@ -191,3 +191,38 @@ async fn management_pages_by_next_page_uri_header_and_fetches_blobs() {
     assert_eq!(records[0].client_ip.as_deref(), Some("203.0.113.9"));
     assert_eq!(records[0].parameter("ForwardTo"), Some("x@evil.example"));
 }
+
+#[tokio::test]
+async fn a_record_that_does_not_decode_is_named() {
+    let server = serve(|_, s| {
+        if s.bump("p") == 1 {
+            page(
+                vec![sign_in(0)],
+                Some(format!(
+                    "{}/graph/beta/auditLogs/signIns?$skiptoken=2",
+                    s.base
+                )),
+            )
+        } else {
+            // Microsoft always sends userId on a sign-in; a record without it is reported.
+            page(
+                vec![
+                    sign_in(1),
+                    json!({"id": "odd-one", "createdDateTime": "2026-06-01T00:00:00Z"}),
+                ],
+                None,
+            )
+        }
+    })
+    .await;
+    let client = tenant(&client_for(&server.base, fast_config()), "t1");
+    let to = Utc.with_ymd_and_hms(2026, 6, 30, 0, 0, 0).unwrap();
+    let error = client
+        .sign_ins(to - Days::days(1), to, None)
+        .collect_all()
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("record 1 (odd-one) on page 2"), "{text}");
+    assert!(text.contains("userId"), "{text}");
+}
