@@ -31,10 +31,7 @@ pub fn detect(evidence: &Evidence, now: DateTime<Utc>) -> ScanReport {
     let sources = spray::spray_sources(&evidence.sign_ins);
     let mut access = signin::assess(evidence, &sources);
     promotion::promote(evidence, &mut access);
-    let ctx = Context {
-        evidence,
-        access: &access,
-    };
+    let ctx = Context::new(evidence, &access);
     let signals = all_signals(&ctx);
     let incidents = incidents(&ctx, &signals, now);
     let targeted_users = targeted(&ctx, &sources);

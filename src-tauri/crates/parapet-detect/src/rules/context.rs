@@ -1,6 +1,8 @@
 //! What the follow-on rules ask about an activity: was it done from the attacker's footprint
 //! (address, network, session window), or from somewhere unfamiliar to the user?
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, Utc};
 
 use super::signin::AccessFindings;
@@ -13,9 +15,34 @@ pub const FOLLOW_ON_HOURS: i64 = 24;
 pub struct Context<'a> {
     pub evidence: &'a Evidence,
     pub access: &'a AccessFindings,
+    id_by_upn: BTreeMap<&'a str, &'a str>,
+    upn_by_id: BTreeMap<&'a str, &'a str>,
 }
 
 impl<'a> Context<'a> {
+    pub fn new(evidence: &'a Evidence, access: &'a AccessFindings) -> Self {
+        let mut id_by_upn = BTreeMap::new();
+        let mut upn_by_id = BTreeMap::new();
+        for u in &evidence.users {
+            id_by_upn.insert(u.upn.as_str(), u.id.as_str());
+            if let Some(mail) = &u.mail {
+                id_by_upn.entry(mail.as_str()).or_insert(u.id.as_str());
+            }
+            upn_by_id.insert(u.id.as_str(), u.upn.as_str());
+        }
+        Context {
+            evidence,
+            access,
+            id_by_upn,
+            upn_by_id,
+        }
+    }
+
+    /// The object id of the user with this (lower-case) UPN or primary address.
+    pub fn user_id_of(&self, upn: &str) -> Option<String> {
+        self.id_by_upn.get(upn).map(|s| s.to_string())
+    }
+
     pub fn attacker_sign_ins(&self, user_id: &str) -> impl Iterator<Item = &'a SignInEvent> + '_ {
         self.access
             .footprints
@@ -70,11 +97,9 @@ impl<'a> Context<'a> {
     }
 
     pub fn upn(&self, user_id: &str) -> String {
-        self.evidence
-            .users
-            .iter()
-            .find(|u| u.id == user_id)
-            .map(|u| u.upn.clone())
+        self.upn_by_id
+            .get(user_id)
+            .map(|s| s.to_string())
             .unwrap_or_else(|| user_id.to_string())
     }
 

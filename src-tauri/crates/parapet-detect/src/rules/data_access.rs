@@ -21,11 +21,7 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
             _ => continue,
         };
         let Some(user_id) = ctx
-            .evidence
-            .users
-            .iter()
-            .find(|u| u.upn == a.actor)
-            .map(|u| u.id.clone())
+            .user_id_of(&a.actor)
             .or_else(|| a.subject_user_id.clone())
         else {
             continue;

@@ -26,12 +26,7 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
     }
     let mut out = Vec::new();
     for ((sender, _), messages) in groups {
-        let Some(user) = evidence.users.iter().find(|u| {
-            u.upn == sender
-                || u.mail
-                    .as_deref()
-                    .is_some_and(|m| m.eq_ignore_ascii_case(&sender))
-        }) else {
+        let Some(user_id) = ctx.user_id_of(&sender) else {
             continue;
         };
         let mut start = 0;
@@ -53,7 +48,7 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
             let last = burst[burst.len() - 1];
             let big = internal >= INTERNAL_BURST_MIN_RECIPIENTS
                 || external >= EXTERNAL_BURST_MIN_RECIPIENTS;
-            if big && sent_by_attacker(ctx, &user.id, first.time, last.time) {
+            if big && sent_by_attacker(ctx, &user_id, first.time, last.time) {
                 let kind = if internal >= INTERNAL_BURST_MIN_RECIPIENTS {
                     SignalKind::InternalPhishing
                 } else {
@@ -62,7 +57,7 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
                 out.push(Signal {
                     kind,
                     time: first.time,
-                    user_id: user.id.clone(),
+                    user_id: user_id.clone(),
                     summary: format!(
                         "{sender} sent \"{}\" to {internal} colleagues and {external} outside recipients within {} minutes, while the attacker held the account",
                         first.subject,
@@ -90,6 +85,17 @@ fn sent_by_attacker(
     from: chrono::DateTime<chrono::Utc>,
     to: chrono::DateTime<chrono::Utc>,
 ) -> bool {
+    if ctx.in_attack_window(user_id, from) {
+        return true;
+    }
+    if !ctx
+        .access
+        .footprints
+        .get(user_id)
+        .is_some_and(|f| !f.ips.is_empty())
+    {
+        return false;
+    }
     let slack = Duration::minutes(30);
     let send_from_attacker = ctx.evidence.activities.iter().any(|a| {
         matches!(a.kind, ActivityKind::MailSent { .. })
@@ -98,5 +104,5 @@ fn sent_by_attacker(
             && a.time <= to + slack
             && ctx.from_attacker_network(user_id, a)
     });
-    send_from_attacker || ctx.in_attack_window(user_id, from)
+    send_from_attacker
 }

@@ -11,11 +11,7 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
     let evidence = ctx.evidence;
     let mut out = Vec::new();
     for a in &evidence.activities {
-        let actor_id = evidence
-            .users
-            .iter()
-            .find(|u| u.upn == a.actor)
-            .map(|u| u.id.clone());
+        let actor_id = ctx.user_id_of(&a.actor);
         let Some(user_id) = actor_id.or_else(|| a.subject_user_id.clone()) else {
             continue;
         };

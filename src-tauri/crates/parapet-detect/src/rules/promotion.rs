@@ -16,6 +16,24 @@ pub fn promote(evidence: &Evidence, access: &mut AccessFindings) {
         .filter(|(_, f)| !f.suspects.is_empty())
         .map(|(u, _)| u.clone())
         .collect();
+    // Activities by the user or on the user's account, indexed once.
+    let mut by_user: std::collections::BTreeMap<&str, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    let id_by_upn: std::collections::BTreeMap<&str, &str> = evidence
+        .users
+        .iter()
+        .map(|u| (u.upn.as_str(), u.id.as_str()))
+        .collect();
+    for (i, a) in evidence.activities.iter().enumerate() {
+        let subject = a.subject_user_id.as_deref();
+        let actor = id_by_upn.get(a.actor.as_str()).copied();
+        for u in [subject, actor.filter(|x| Some(*x) != subject)]
+            .into_iter()
+            .flatten()
+        {
+            by_user.entry(u).or_default().push(i);
+        }
+    }
     for user in users {
         let upn = evidence
             .users
