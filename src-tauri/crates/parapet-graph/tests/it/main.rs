@@ -7,5 +7,6 @@ mod examples;
 mod isolation;
 mod paging;
 mod retries;
+mod routes;
 mod simulator;
 mod support;
