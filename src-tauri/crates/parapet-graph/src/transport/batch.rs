@@ -18,6 +18,9 @@ use crate::transport::status_error;
 /// Microsoft's documented maximum.
 pub const MAX_BATCH: usize = 20;
 
+/// Batches sent at once by [`TenantClient::batch`].
+pub const PARALLEL_BATCHES: usize = 4;
+
 /// One request inside a batch; `url` is relative to the version root (`/users/{id}/...`).
 #[derive(Debug, Clone, Serialize)]
 pub struct BatchRequest {
@@ -111,22 +114,42 @@ impl TenantClient {
         while !pending.is_empty() {
             let mut again = Vec::new();
             let mut wait = Duration::ZERO;
-            for chunk in pending.chunks(MAX_BATCH) {
-                let idempotent = chunk.iter().all(|r| r.method == "GET");
-                let outer = ApiRequest::new(
-                    Method::POST,
-                    Resource::Graph,
-                    self.graph_url(version, "$batch"),
-                )
-                .json(serde_json::json!({ "requests": chunk }))
-                .idempotent(idempotent);
-                let answer: BatchResponse = self.send_json(&outer).await?;
+            // Up to PARALLEL_BATCHES batches in flight; each inner request is still throttled
+            // by Microsoft on its own.
+            let mut answered: Vec<(Vec<BatchRequest>, BatchResponse)> = Vec::new();
+            for wave in pending.chunks(MAX_BATCH * PARALLEL_BATCHES) {
+                let mut tasks = tokio::task::JoinSet::new();
+                for chunk in wave.chunks(MAX_BATCH) {
+                    let idempotent = chunk.iter().all(|r| r.method == "GET");
+                    let outer = ApiRequest::new(
+                        Method::POST,
+                        Resource::Graph,
+                        self.graph_url(version, "$batch"),
+                    )
+                    .json(serde_json::json!({ "requests": chunk }))
+                    .idempotent(idempotent);
+                    let client = self.clone();
+                    let chunk = chunk.to_vec();
+                    tasks.spawn(async move {
+                        let answer = client.send_json::<BatchResponse>(&outer).await;
+                        answer.map(|a| (chunk, a))
+                    });
+                }
+                while let Some(joined) = tasks.join_next().await {
+                    let done = joined.map_err(|e| GraphError::Transport {
+                        what: "POST $batch".into(),
+                        message: format!("batch task failed: {e}"),
+                    })??;
+                    answered.push(done);
+                }
+            }
+            for (chunk, answer) in answered {
                 let mut by_id: HashMap<String, BatchItemResponse> = answer
                     .responses
                     .into_iter()
                     .map(|r| (r.id.clone(), r))
                     .collect();
-                for request in chunk {
+                for request in &chunk {
                     let what = format!("{} {} (in $batch)", request.method, request.url);
                     let Some(item) = by_id.remove(&request.id) else {
                         results.insert(
