@@ -252,7 +252,7 @@ impl GraphClient {
 }
 
 /// One request as the typed calls describe it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct ApiRequest {
     pub method: Method,
     pub url: String,
@@ -262,6 +262,18 @@ pub(crate) struct ApiRequest {
     /// The mailbox this request touches, for the per-mailbox concurrency limit.
     pub mailbox: Option<String>,
     pub idempotent: bool,
+}
+
+// Bodies can hold passwords (passwordProfile, resetPassword): never printed.
+impl std::fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("method", &self.method)
+            .field("url", &path_of(&self.url))
+            .field("resource", &self.resource)
+            .field("has_body", &self.body.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiRequest {

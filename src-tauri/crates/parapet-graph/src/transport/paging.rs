@@ -28,6 +28,9 @@ pub struct ODataPage<T> {
     pub value: Vec<T>,
     #[serde(rename = "@odata.nextLink", default)]
     pub next_link: Option<String>,
+    /// Exchange InvokeCommand's non-fatal messages.
+    #[serde(rename = "@adminapi.warnings", default)]
+    pub warnings: Option<serde_json::Value>,
 }
 
 /// Pages of `T`, fetched one request at a time as the caller asks.
@@ -37,6 +40,7 @@ pub struct Pager<T> {
     style: PageStyle,
     pages: u32,
     previous_url: Option<String>,
+    warnings: Vec<String>,
     _items: PhantomData<fn() -> T>,
 }
 
@@ -48,6 +52,7 @@ impl<T: DeserializeOwned> Pager<T> {
             style,
             pages: 0,
             previous_url: None,
+            warnings: Vec::new(),
             _items: PhantomData,
         }
     }
@@ -64,6 +69,7 @@ impl<T: DeserializeOwned> Pager<T> {
             PageStyle::ODataGet | PageStyle::ODataRepost => {
                 let page: ODataPage<T> = decode(&request.method, &request.url, &response.body)
                     .map_err(|e| self.explain(e, &request, &response.body))?;
+                self.keep_warnings(page.warnings);
                 (page.value, page.next_link)
             }
             PageStyle::NextPageUriHeader => {
@@ -147,6 +153,29 @@ impl<T: DeserializeOwned> Pager<T> {
             }
         }
         error
+    }
+
+    fn keep_warnings(&mut self, warnings: Option<serde_json::Value>) {
+        let texts: Vec<String> = match warnings {
+            Some(serde_json::Value::Array(items)) => items
+                .into_iter()
+                .map(|w| match w {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                })
+                .collect(),
+            Some(serde_json::Value::String(s)) => vec![s],
+            _ => Vec::new(),
+        };
+        if !texts.is_empty() {
+            tracing::warn!(count = texts.len(), "Exchange returned warnings");
+            self.warnings.extend(texts);
+        }
+    }
+
+    /// Non-fatal messages Exchange sent with the pages so far (`@adminapi.warnings`).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Pages fetched so far.
