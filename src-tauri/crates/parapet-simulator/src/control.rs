@@ -103,6 +103,22 @@ impl SimControl {
         (app_id, secret)
     }
 
+    /// A delegated Graph token for the technician in the partner tenant, as the desktop
+    /// sign-in would yield, for tests that do not exercise the browser flow.
+    pub fn technician_token(&self) -> String {
+        let mut st = self.app.lock();
+        let now = st.clock.now();
+        let (tenant, upn) = (st.partner.id.clone(), st.partner.technician_upn.clone());
+        crate::login::token::issue_access(
+            &mut st,
+            &tenant,
+            crate::state::tokens::Resource::Graph,
+            crate::PUBLIC_CLIENT_ID,
+            Some(upn),
+            now,
+        )
+    }
+
     /// Every access token expires now (tests of the client's 401 → refresh path).
     pub fn expire_tokens(&self) {
         let mut st = self.app.lock();

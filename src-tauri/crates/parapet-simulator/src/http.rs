@@ -150,7 +150,7 @@ impl GraphRequest {
 pub fn split_segments(path: &str) -> Vec<String> {
     path.split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| percent_decode(s))
+        .map(percent_decode)
         .collect()
 }
 

@@ -240,12 +240,21 @@ fn tokenize(input: &str) -> Result<Vec<Token>, String> {
                     i += 1;
                 }
                 let word: String = chars[start..i].iter().collect();
-                // A lambda variable is written `t:`; a datetime keeps its inner colons.
-                if let Some(var) = word.strip_suffix(':') {
-                    out.push(Token::Word(var.to_string()));
-                    out.push(Token::Colon);
-                } else {
-                    out.push(Token::Word(word));
+                // A lambda variable is written `t:` or `t:t eq ..`; a datetime keeps its colons
+                // (its part before the first colon is not an identifier).
+                let lambda_var = word.split_once(':').filter(|(var, _)| {
+                    var.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                });
+                match lambda_var {
+                    Some((var, rest)) => {
+                        out.push(Token::Word(var.to_string()));
+                        out.push(Token::Colon);
+                        if !rest.is_empty() {
+                            out.push(Token::Word(rest.to_string()));
+                        }
+                    }
+                    None => out.push(Token::Word(word)),
                 }
             }
         }

@@ -7,6 +7,9 @@ use common::*;
 use serde_json::{json, Value};
 use sha2::Digest;
 
+/// Token request form fields.
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
 fn assert_aad_error(body: &Value, code: u64) {
     for key in [
         "error",
@@ -145,7 +148,7 @@ async fn consent_and_token_errors_follow_entra() {
     assert_eq!(page.status(), 400);
     assert!(page.text().await.expect("html").contains("AADSTS50011"));
 
-    let cases: Vec<(Vec<(&str, &str)>, u16, &str, u64)> = vec![
+    let cases: Vec<(Form, u16, &str, u64)> = vec![
         (
             vec![
                 ("client_id", &id),

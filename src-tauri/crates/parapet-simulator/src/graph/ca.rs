@@ -128,6 +128,15 @@ fn fill_defaults(p: &mut Record) {
         c.entry("userRiskLevels").or_insert_with(empty);
         c.entry("platforms").or_insert(Value::Null);
         c.entry("locations").or_insert(Value::Null);
+        for (k, include, exclude) in [
+            ("locations", "includeLocations", "excludeLocations"),
+            ("platforms", "includePlatforms", "excludePlatforms"),
+        ] {
+            if let Some(Value::Object(o)) = c.get_mut(k) {
+                o.entry(include).or_insert_with(empty);
+                o.entry(exclude).or_insert_with(empty);
+            }
+        }
         c.entry("devices").or_insert(Value::Null);
         c.entry("clientApplications").or_insert(Value::Null);
         if let Some(Value::Object(a)) = c.get_mut("applications") {

@@ -67,6 +67,34 @@ pub fn route(
     })
 }
 
+/// Graph returns every message property; snapshots hold the ones that matter. Missing ones get
+/// Microsoft's empty values so clients see the real shape.
+fn with_message_defaults(m: &Record) -> Record {
+    let mut out = Record::new();
+    let id = str_field(m, "id").unwrap_or_default().to_string();
+    let tag = format!(
+        "CQAAABYAAAB{}",
+        &id.chars().rev().take(8).collect::<String>()
+    );
+    out.insert("@odata.etag".into(), json!(format!("W/\"{tag}\"")));
+    out.extend(m.clone());
+    let defaults = [
+        ("categories", json!([])), ("changeKey", json!(tag)), ("bodyPreview", json!("")),
+        ("body", json!({"contentType": "html", "content": ""})), ("ccRecipients", json!([])),
+        ("bccRecipients", json!([])), ("replyTo", json!([])), ("isDeliveryReceiptRequested", json!(false)),
+        ("isReadReceiptRequested", json!(false)), ("isDraft", json!(false)), ("inferenceClassification", json!("focused")),
+        ("flag", json!({"flagStatus": "notFlagged"})), ("conversationId", json!(format!("AAQkAD{}", &tag[..12.min(tag.len())]))),
+        ("webLink", json!(format!("https://outlook.office365.com/owa/?ItemID={id}&exvsurl=1&viewmodel=ReadMessageItem"))),
+    ];
+    for (k, v) in defaults {
+        out.entry(k).or_insert(v);
+    }
+    if let Some(from) = m.get("from").cloned() {
+        out.entry("sender").or_insert(from);
+    }
+    out
+}
+
 fn item_not_found(ctx: &Ctx) -> SimResponse {
     ctx.error(
         404,
@@ -225,6 +253,7 @@ fn messages(
         Some(f) => format!("users('{user_id}')/mailFolders('{f}')/messages"),
         None => format!("users('{user_id}')/messages"),
     };
+    let all = all.iter().map(with_message_defaults).collect();
     list(ctx, req, all, &ListSpec::new(&fragment, 10, 1000))
 }
 
@@ -309,6 +338,6 @@ fn move_message(
     let mut out = serde_json::Map::new();
     out.insert("@odata.context".into(), json!(ctx.context(req, "message")));
     out.insert("@odata.type".into(), json!("#microsoft.graph.message"));
-    out.extend(moved);
+    out.extend(with_message_defaults(&moved));
     SimResponse::json(201, Value::Object(out))
 }

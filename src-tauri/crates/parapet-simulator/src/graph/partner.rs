@@ -30,9 +30,12 @@ pub fn route(
             list(ctx, req, items, &ListSpec::new("contracts", 999, 999))
         }
         ["tenantRelationships", "delegatedAdminRelationships"] => {
+            // Every second customer came through an indirect provider (a reseller relationship),
+            // so clients meet both documented item types.
             let items = customers
                 .iter()
-                .map(|t| relationship(t, &st.partner.id))
+                .enumerate()
+                .map(|(i, t)| relationship(t, &st.partner.id, i % 2 == 1))
                 .collect();
             list(
                 ctx,
@@ -60,8 +63,8 @@ fn contract(t: &TenantData) -> Record {
     }))
 }
 
-fn relationship(t: &TenantData, partner_id: &str) -> Record {
-    obj(json!({
+fn relationship(t: &TenantData, partner_id: &str, reseller: bool) -> Record {
+    let mut r = obj(json!({
         "@odata.type": "#microsoft.graph.delegatedAdminRelationship",
         "@odata.etag": "W/\"JyIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDAiJw==\"",
         "id": format!("{}-{}", &partner_id[..8.min(partner_id.len())], t.id),
@@ -78,7 +81,19 @@ fn relationship(t: &TenantData, partner_id: &str) -> Record {
         "lastModifiedDateTime": "2026-01-05T09:10:00Z",
         "activatedDateTime": "2026-01-05T09:10:00Z",
         "endDateTime": "2028-01-05T09:00:00Z",
-    }))
+    }));
+    if reseller {
+        r.insert(
+            "@odata.type".into(),
+            json!("#microsoft.graph.resellerDelegatedAdminRelationship"),
+        );
+        r.insert("isPartnerConsentPending".into(), json!(false));
+        r.insert(
+            "indirectProviderTenantId".into(),
+            json!("8a1c5f3e-2b7d-4e9a-9c61-0d4f2e8b7a15"),
+        );
+    }
+    r
 }
 
 fn organization(t: &TenantData) -> Record {
