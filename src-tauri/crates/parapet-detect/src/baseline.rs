@@ -28,7 +28,6 @@ pub struct UserBaseline {
     with_device: u32,
     interactive_mfa: u32,
     interactive: u32,
-    hours: [u32; 24],
 }
 
 impl UserBaseline {
@@ -70,8 +69,6 @@ impl UserBaseline {
                 self.interactive_mfa += 1;
             }
         }
-        let hour = usize::try_from(chrono::Timelike::hour(&s.time)).unwrap_or(0) % 24;
-        self.hours[hour] += 1;
     }
 
     pub fn knows_asn(&self, asn: Option<u32>) -> bool {

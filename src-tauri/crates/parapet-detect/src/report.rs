@@ -1,6 +1,6 @@
 //! The scan result: the documented `parapet scan --format json` shape, and a plain-text table.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::evidence::ArtifactType;
@@ -99,8 +99,9 @@ pub struct TargetedUser {
     pub failed_attempts: usize,
 }
 
+/// Times as Microsoft writes them (`Z`, no trailing fractional zeros), like the snapshot.
 fn time<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    s.serialize_str(&parapet_snapshot::time::format(*t))
 }
 
 fn opt_time<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::activities::{from_audit_record, from_directory_audit};
+use super::activities::from_audit_record;
 use super::artifacts::{collect, StateFiles};
+use super::directory::from_directory_audit;
 use super::json::{flag, strings, text, time};
 use super::signins::{from_entra, from_unified_audit, SignInContext};
 use super::{Evidence, MailMessage, SignInEvent, TenantFacts, UserFacts, UserIndex};

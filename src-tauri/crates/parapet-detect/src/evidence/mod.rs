@@ -4,6 +4,7 @@
 
 mod activities;
 mod artifacts;
+mod directory;
 mod from_snapshot;
 pub(crate) mod json;
 mod signins;

@@ -160,3 +160,130 @@ pub fn current_rules_named(evidence: &Evidence, user_id: &str, name: &str) -> Ve
         .map(|x| ArtifactRef { kind: x.kind, id: x.id.clone() })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tenant() -> TenantFacts {
+        TenantFacts {
+            verified_domains: vec!["contoso.com".into()],
+            ..TenantFacts::default()
+        }
+    }
+
+    /// `name; folder; delete; mark read; forward to; keywords; sender condition` → strength.
+    fn check(
+        name: &str,
+        folder: Option<&str>,
+        delete: bool,
+        forward: &[&str],
+        keywords: &[&str],
+        sender: bool,
+        want: Option<Strength>,
+    ) {
+        let spec = RuleSpec {
+            name: name.into(),
+            move_to_folder: folder.map(str::to_string),
+            delete,
+            mark_read: false,
+            forward_to: forward.iter().map(|s| s.to_string()).collect(),
+            keywords: keywords.iter().map(|s| s.to_string()).collect(),
+            has_sender_condition: sender,
+        };
+        assert_eq!(
+            judge(&spec, &tenant()).map(|(s, _)| s),
+            want,
+            "rule {name:?}"
+        );
+    }
+
+    #[test]
+    fn judges_rule_definitions() {
+        use Strength::*;
+        check(
+            ",",
+            Some("Archive"),
+            false,
+            &[],
+            &["phish", "wire"],
+            false,
+            Some(Strong),
+        );
+        check(
+            "..",
+            None,
+            true,
+            &[],
+            &["invoice", "payroll"],
+            false,
+            Some(Strong),
+        );
+        check(
+            "a",
+            Some("AAMkADM0YWYz"),
+            false,
+            &[],
+            &["bank"],
+            false,
+            Some(Strong),
+        );
+        check(
+            "sync",
+            None,
+            false,
+            &["drop@gmail.com"],
+            &["invoice"],
+            false,
+            Some(Strong),
+        );
+        check(
+            "Backup",
+            None,
+            false,
+            &["me@gmail.com"],
+            &[],
+            false,
+            Some(Medium),
+        );
+        check(
+            "Old stuff",
+            Some("Archive"),
+            false,
+            &[],
+            &[],
+            false,
+            Some(Weak),
+        );
+        check("Kill spam", None, true, &[], &["spam"], false, Some(Strong));
+        check(
+            "Invoices to AP",
+            None,
+            false,
+            &["ap@contoso.com"],
+            &["invoice"],
+            false,
+            None,
+        );
+        check("News", Some("Newsletters"), false, &[], &[], true, None);
+        check("Receipts", Some("Receipts"), false, &[], &[], true, None);
+        check(
+            "Shop newsletters",
+            Some("Archive"),
+            false,
+            &[],
+            &[],
+            true,
+            None,
+        );
+        check(
+            "Teams notifications",
+            Some("AAMkAGIz"),
+            false,
+            &[],
+            &[],
+            true,
+            None,
+        );
+    }
+}

@@ -5,6 +5,7 @@ pub mod access_signals;
 pub mod consent;
 pub mod context;
 pub mod data_access;
+pub mod factors;
 pub mod forwarding;
 pub mod inbox_rules;
 pub mod mail_volume;

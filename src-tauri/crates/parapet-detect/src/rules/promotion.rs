@@ -1,5 +1,5 @@
-//! Corroboration the other way round: a suspicious sign-in (an anonymising network new for the
-//! user, but too little on its own) becomes the attacker's when a malicious action comes from
+//! Corroboration the other way round: a suspicious sign-in (a network new for the user, say an
+//! unfamiliar VPN, but too little on its own) becomes the attacker's when a malicious action comes from
 //! the same address. This catches users who never sign in from registered devices, where a
 //! missing device id says nothing.
 

@@ -6,13 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
+use super::factors::score;
 use super::spray::SpraySources;
 use super::SignalKind;
 use crate::baseline::{warmup, UserBaseline};
 use crate::evidence::{Evidence, SignInEvent, SignInOutcome};
-use crate::knowledge::{scripted_agent, AUTH_BROKER, OFFICE_HOME};
+use crate::knowledge::scripted_agent;
 
 /// Points at which a sign-in is taken to be the attacker's.
 pub const ATTACKER_SCORE: u32 = 4;
@@ -25,7 +26,7 @@ pub const HABIT_DAYS: usize = 3;
 pub const MFA_FATIGUE_MIN_DENIALS: usize = 3;
 
 /// A failed attempt against the user: when, how, and whether from a network the user knows.
-type Failure = (DateTime<Utc>, SignInOutcome, bool);
+pub(crate) type Failure = (DateTime<Utc>, SignInOutcome, bool);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Factor {
@@ -57,7 +58,7 @@ pub struct Footprint {
     pub asns: BTreeSet<u32>,
     pub sessions: BTreeSet<String>,
     pub sign_ins: Vec<usize>,
-    /// Suspicious but unproven sign-ins (anonymising network new for the user), by address:
+    /// Suspicious but unproven sign-ins (score 2-3 from a network new for the user), by address:
     /// promoted to the attacker's when a malicious action comes from the same address.
     pub suspects: BTreeMap<IpAddr, Vec<usize>>,
 }
@@ -152,7 +153,7 @@ fn assess_user(
                 || is_habit(&mut habits, s)
             {
                 baseline.learn(s);
-            } else if verdict.score >= 2 && s.network.class().is_anonymising() {
+            } else if verdict.score >= 2 && !baseline.knows_asn(s.network.asn) {
                 if let Some(ip) = s.ip {
                     footprint.suspects.entry(ip).or_default().push(i);
                 }
@@ -223,189 +224,4 @@ fn note_attacker(
             footprint.asns.insert(asn);
         }
     }
-}
-
-fn score(
-    s: &SignInEvent,
-    baseline: &UserBaseline,
-    warm: bool,
-    sessions: &BTreeMap<String, Option<u32>>,
-    failures: &[Failure],
-    spray: &SpraySources,
-) -> Verdict {
-    let mut v = Verdict::default();
-    let mut add = |kind, points, strong, text: String| {
-        v.score += points;
-        v.factors.push(Factor {
-            kind,
-            points,
-            strong,
-            text,
-        });
-    };
-    let net = &s.network;
-    let net_known = baseline.knows_asn(net.asn);
-    let where_ = format!("{} {}", s.ip_text, net.describe());
-    let browser_app =
-        s.app_id == OFFICE_HOME || s.app_id == AUTH_BROKER || s.app_name.contains("Outlook Web");
-    if let Some(agent) = scripted_agent(&s.user_agent) {
-        if !baseline.knows_scripted_agent(agent) || !net_known {
-            if browser_app && s.interactive {
-                add(SignalKind::AitmPhishing, 3, true, format!("signed in to {} with the scripted client \"{agent}\" from {where_}, the way AiTM phishing kits replay a stolen session", s.app_name));
-            } else {
-                add(
-                    SignalKind::AitmPhishing,
-                    1,
-                    false,
-                    format!("used the scripted client \"{agent}\""),
-                );
-            }
-        }
-    }
-    // A device the user has signed in from before, on a VPN or cloud desktop, is the user.
-    let device_known = baseline.knows_device(s.device_id.as_deref());
-    if net.class().is_anonymising() && !net_known {
-        if warm {
-            let points = match net.class() {
-                crate::network::NetClass::Tor => 3,
-                _ if device_known => 1,
-                _ => 2,
-            };
-            add(
-                SignalKind::SignInFromNewInfrastructure,
-                points,
-                false,
-                format!("came from {where_}, never used by this user before"),
-            );
-        } else {
-            add(
-                SignalKind::SignInFromNewInfrastructure,
-                1,
-                false,
-                format!("came from {where_}"),
-            );
-        }
-    }
-    if warm && !baseline.knows_country(net.country.as_deref()) {
-        if let Some(c) = &net.country {
-            add(
-                SignalKind::SignInFromNewInfrastructure,
-                1,
-                false,
-                format!("came from a country new for this user ({c})"),
-            );
-        }
-    }
-    if warm && baseline.usually_has_device() && !baseline.knows_device(s.device_id.as_deref()) {
-        let text = match &s.device_id {
-            None => {
-                "carried no device id, although this user normally signs in from registered devices"
-                    .to_string()
-            }
-            Some(d) => format!("came from a device never seen for this user ({d})"),
-        };
-        add(SignalKind::SignInFromNewInfrastructure, 1, false, text);
-    }
-    if let Some(sid) = &s.session_id {
-        if let Some(first_asn) = sessions.get(sid) {
-            if *first_asn != net.asn && !net_known && !device_known {
-                // Moving between two home or mobile networks with a session is ordinary; a
-                // session surfacing on a cloud server or VPN is a replayed token.
-                if net.class().is_anonymising() {
-                    add(SignalKind::TokenReplay, 2, true, format!("reused session {sid} from a different network ({where_}): the session token was replayed"));
-                } else {
-                    add(
-                        SignalKind::TokenReplay,
-                        1,
-                        false,
-                        format!("reused session {sid} from a different network ({where_})"),
-                    );
-                }
-            }
-        }
-    }
-    if s.protocol.eq_ignore_ascii_case("deviceCode") && !baseline.knows_protocol("deviceCode") {
-        let strong = s.app_id == AUTH_BROKER || !net_known;
-        add(
-            SignalKind::DeviceCodePhishing,
-            if strong { 3 } else { 2 },
-            strong,
-            format!(
-                "used the device-code flow ({}), which this user has not used before",
-                s.app_name
-            ),
-        );
-    }
-    let legacy = s.protocol.eq_ignore_ascii_case("ropc")
-        || ["Authenticated SMTP", "IMAP4", "POP3", "Other clients"]
-            .contains(&s.client_app.as_str());
-    if legacy && !baseline.knows_protocol(&s.protocol) {
-        add(
-            SignalKind::LegacyAuthSuccess,
-            2,
-            false,
-            format!(
-                "used a legacy password-only protocol ({}{})",
-                s.protocol,
-                if s.client_app.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", s.client_app)
-                }
-            ),
-        );
-    }
-    let from_spray =
-        !net_known && (spray.ip_active(s.ip, s.time) || spray.asn_active(net.asn, s.time));
-    if from_spray {
-        add(
-            SignalKind::PasswordSpraySuccess,
-            3,
-            true,
-            format!("came from {where_}, which was password-spraying other accounts of the tenant"),
-        );
-    }
-    let recent = |hours: i64, pred: &dyn Fn(&Failure) -> bool| {
-        failures
-            .iter()
-            .filter(|f| s.time - f.0 <= Duration::hours(hours) && s.time >= f.0 && pred(f))
-            .count()
-    };
-    let brute = recent(BRUTE_FORCE_WINDOW_HOURS, &|f| {
-        f.1 != SignInOutcome::MfaDenied && !f.2
-    });
-    if brute >= BRUTE_FORCE_MIN_FAILURES && !from_spray && !net_known {
-        add(SignalKind::PasswordSpraySuccess, 2, true, format!("followed {brute} failed password attempts from unfamiliar networks in the previous day"));
-    }
-    let denials = recent(1, &|f| f.1 == SignInOutcome::MfaDenied);
-    if denials >= MFA_FATIGUE_MIN_DENIALS {
-        add(
-            SignalKind::MfaFatigue,
-            3,
-            true,
-            format!("followed {denials} denied MFA prompts within an hour (MFA fatigue)"),
-        );
-    }
-    if s.risk_high_or_medium {
-        add(
-            SignalKind::SignInFromNewInfrastructure,
-            2,
-            false,
-            "was rated medium or high risk by Entra ID Protection".to_string(),
-        );
-    }
-    if warm
-        && s.interactive
-        && s.single_factor
-        && baseline.usually_mfa()
-        && s.outcome == SignInOutcome::Success
-    {
-        add(
-            SignalKind::SignInFromNewInfrastructure,
-            1,
-            false,
-            "passed with a password alone, although this user normally completes MFA".to_string(),
-        );
-    }
-    v
 }

@@ -349,3 +349,17 @@ pub fn signal_kinds(report: &ScanReport, user: &str) -> Vec<String> {
         .flat_map(|i| i.signals.iter().map(|s| s.kind.clone()))
         .collect()
 }
+
+impl Tenant {
+    /// A `UserLoggedIn` / `UserLoginFailed` record of the unified audit log (RecordType 15).
+    pub fn ual_logon(&mut self, user: &str, time: DateTime<Utc>, ip: &str, ok: bool) -> String {
+        let id = self.id("ual");
+        self.raw.audit_records.push(json!({
+            "Id": id, "CreationTime": ts(time), "Operation": if ok { "UserLoggedIn" } else { "UserLoginFailed" },
+            "RecordType": 15, "Workload": "AzureActiveDirectory", "UserId": upn(user), "ClientIP": ip,
+            "ErrorNumber": if ok { "0" } else { "50126" },
+            "ExtendedProperties": [{"Name": "UserAgent", "Value": BROWSER}, {"Name": "RequestType", "Value": "OAuth2:Authorize"}]
+        }));
+        id
+    }
+}

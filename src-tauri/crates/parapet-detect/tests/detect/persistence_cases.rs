@@ -309,3 +309,70 @@ fn scans_are_deterministic_and_incident_ids_stable() {
     t.add(sign_in("bob", at(50, 0)));
     assert_eq!(t.scan().incidents[0].id, first);
 }
+
+#[test]
+fn without_entra_sign_ins_the_audit_logons_carry_the_case() {
+    let mut t = Tenant::with_users(&["alice"]);
+    t.raw.sign_ins.clear();
+    for d in 0..30 {
+        t.ual_logon("alice", at(d, 0), "73.0.0.1", true);
+    }
+    t.ual_logon("alice", at(40, 0), "88.198.1.1", true);
+    hiding_rule(&mut t, 40);
+    let r = check("audit-log sign-ins", &t, &[("alice", "active_compromise")]);
+    assert!(
+        r.tenant
+            .coverage
+            .sources
+            .contains(&"unifiedAuditLogSignIns".to_string()),
+        "{:?}",
+        r.tenant.coverage.sources
+    );
+    assert!(!r
+        .tenant
+        .coverage
+        .sources
+        .contains(&"entraSignIns".to_string()));
+}
+
+#[test]
+fn outlook_client_rule_forwarding_outside_from_the_attackers_address() {
+    let mut t = Tenant::with_users(&["alice"]);
+    attacker_sign_in(&mut t, 40);
+    let server_rule = r#"{"Actions":[{"ActionType":"ForwardToRecipientsAction","Recipients":[{"Address":"drop@proton.me"}]}],"Condition":{"ContainsSubjectStrings":["invoice"]},"Name":"sync"}"#;
+    t.raw.audit_records.push(json!({
+        "Id": "ar-client", "CreationTime": "2026-11-10T10:30:00Z", "Operation": "UpdateInboxRules", "RecordType": 2,
+        "UserId": upn("alice"), "MailboxOwnerUPN": upn("alice"), "ClientIP": "88.198.1.1", "Workload": "Exchange",
+        "OperationProperties": [{"Name": "RuleOperation", "Value": "Create"}, {"Name": "Name", "Value": "sync"}, {"Name": "ServerRule", "Value": server_rule}]
+    }));
+    t.inbox_rule_now("alice", "RULE-SYNC", json!({"displayName": "sync", "isEnabled": true, "conditions": {"subjectContains": ["invoice"]},
+        "actions": {"forwardTo": [{"emailAddress": {"address": "drop@proton.me"}}]}}));
+    let r = check("outlook client rule", &t, &[("alice", "active_compromise")]);
+    assert_eq!(
+        persistence_of(&r, "alice"),
+        vec![("inbox_rule".to_string(), "RULE-SYNC".to_string())]
+    );
+}
+
+#[test]
+fn residential_proxy_sign_in_then_forwarding_from_it() {
+    let mut t = Tenant::with_users(&["alice"]);
+    // A home network abroad: not anonymising, so only novelty (country, device) speaks.
+    t.add(
+        sign_in("alice", at(40, 0))
+            .from("153.9.9.9", JAPAN_ISP, "JP")
+            .no_device(),
+    );
+    t.audit(
+        at(40, 1),
+        "alice",
+        "153.9.9.9",
+        "Set-Mailbox",
+        &[
+            ("Identity", "alice"),
+            ("ForwardingSmtpAddress", "smtp:drop@gmail.com"),
+        ],
+    );
+    t.forwarding_now("alice", "drop@gmail.com");
+    check("residential proxy", &t, &[("alice", "active_compromise")]);
+}
