@@ -51,7 +51,9 @@ pub fn all_signals(ctx: &Context<'_>) -> Vec<Signal> {
     let mut signals = access_signals::signals(ctx.evidence, ctx.access);
     signals.extend(inbox_rules::signals(ctx));
     signals.extend(forwarding::signals(ctx));
-    let consents = consent::findings(ctx);
+    let mut consents = consent::findings(ctx);
+    let from_state = consent::rogue_grants(ctx, &consents);
+    consents.extend(from_state);
     signals.extend(consent::app_activity(ctx, &consents));
     signals.extend(consents.into_iter().map(|c| c.signal));
     signals.extend(registration::signals(ctx));

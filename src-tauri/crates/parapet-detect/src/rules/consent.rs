@@ -215,3 +215,49 @@ pub fn app_activity(ctx: &Context<'_>, consents: &[ConsentFinding]) -> Vec<Signa
     }
     out
 }
+
+/// Grants to known rogue apps that exist now but whose consent is not in the logs (older than
+/// the audit retention, or granted by an admin for the user): the grant itself is the evidence.
+pub fn rogue_grants(ctx: &Context<'_>, consents: &[ConsentFinding]) -> Vec<ConsentFinding> {
+    let evidence = ctx.evidence;
+    let covered: BTreeSet<&str> = consents.iter().flat_map(|c| c.signal.artifacts.iter().map(|a| a.id.as_str())).collect();
+    let mut out = Vec::new();
+    for grant in &evidence.artifacts {
+        let ArtifactDetail::OauthGrant { client_sp_id, scopes, .. } = &grant.detail else { continue };
+        let Some(user_id) = &grant.owner_user_id else { continue };
+        if covered.contains(grant.id.as_str()) {
+            continue;
+        }
+        let Some((sp, app_id, name, created)) = evidence.artifacts.iter().find_map(|x| match &x.detail {
+            ArtifactDetail::ServicePrincipal { app_id, name, .. } if x.id == *client_sp_id => Some((x, app_id, name, x.created)),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let Some(known) = rogue_app(app_id) else { continue };
+        let Some(time) = created.or(evidence.tenant.snapshot_time) else { continue };
+        out.push(ConsentFinding {
+            signal: Signal {
+                kind: SignalKind::IllicitConsent,
+                time,
+                user_id: user_id.clone(),
+                summary: format!(
+                    "{} has granted the known mail-theft app \"{name}\" ({known}, app id {app_id}) {}; no consent record is in the logs",
+                    ctx.upn(user_id),
+                    scopes.join(" ")
+                ),
+                evidence: vec![grant.id.clone(), sp.id.clone()],
+                strength: Strength::Strong,
+                attacker_context: false,
+                artifacts: vec![
+                    ArtifactRef { kind: ArtifactType::OauthGrant, id: grant.id.clone() },
+                    ArtifactRef { kind: ArtifactType::ServicePrincipal, id: sp.id.clone() },
+                ],
+                until: None,
+            },
+            app_id: Some(app_id.clone()),
+            malicious: true,
+        });
+    }
+    out
+}

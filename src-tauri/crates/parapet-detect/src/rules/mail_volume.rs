@@ -8,7 +8,7 @@ use chrono::Duration;
 
 use super::context::Context;
 use super::{Signal, SignalKind, Strength};
-use crate::evidence::{ActivityKind, MailMessage};
+use crate::evidence::{Activity, ActivityKind, MailMessage};
 
 /// Distinct internal recipients of one subject within [`BURST_WINDOW_MINUTES`].
 pub const INTERNAL_BURST_MIN_RECIPIENTS: usize = 10;
@@ -48,7 +48,8 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
             let last = burst[burst.len() - 1];
             let big = internal >= INTERNAL_BURST_MIN_RECIPIENTS
                 || external >= EXTERNAL_BURST_MIN_RECIPIENTS;
-            if big && sent_by_attacker(ctx, &user_id, first.time, last.time) {
+            let sends = if big { sent_by_attacker(ctx, &user_id, first.time, last.time) } else { None };
+            if let Some(sends) = sends {
                 let kind = if internal >= INTERNAL_BURST_MIN_RECIPIENTS {
                     SignalKind::InternalPhishing
                 } else {
@@ -63,7 +64,7 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
                         first.subject,
                         (last.time - first.time).num_minutes().max(1)
                     ),
-                    evidence: burst.iter().map(|m| m.record_id.clone()).collect(),
+                    evidence: sends.into_iter().chain(burst.iter().map(|m| m.record_id.clone())).collect(),
                     strength: Strength::Strong,
                     attacker_context: true,
                     artifacts: Vec::new(),
@@ -79,30 +80,35 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
 }
 
 /// A `Send` from the attacker's network around the burst, or the burst inside the attack window.
+/// Whether the attacker sent the burst, and the `Send` records that show it. When the audit log
+/// holds the user's `Send` records for the burst, they decide (the attacker's network or not);
+/// without them, a burst inside the attack window is taken as the attacker's.
 fn sent_by_attacker(
     ctx: &Context<'_>,
     user_id: &str,
     from: chrono::DateTime<chrono::Utc>,
     to: chrono::DateTime<chrono::Utc>,
-) -> bool {
-    if ctx.in_attack_window(user_id, from) {
-        return true;
-    }
-    if !ctx
-        .access
-        .footprints
-        .get(user_id)
-        .is_some_and(|f| !f.ips.is_empty())
-    {
-        return false;
+) -> Option<Vec<String>> {
+    let Some(footprint) = ctx.access.footprints.get(user_id) else { return None };
+    if footprint.sign_ins.is_empty() {
+        return None;
     }
     let slack = Duration::minutes(30);
-    let send_from_attacker = ctx.evidence.activities.iter().any(|a| {
-        matches!(a.kind, ActivityKind::MailSent { .. })
-            && a.subject_user_id.as_deref() == Some(user_id)
-            && a.time >= from - slack
-            && a.time <= to + slack
-            && ctx.from_attacker_network(user_id, a)
-    });
-    send_from_attacker
+    let sends: Vec<&Activity> = ctx
+        .evidence
+        .activities
+        .iter()
+        .filter(|a| {
+            matches!(a.kind, ActivityKind::MailSent { .. })
+                && a.subject_user_id.as_deref() == Some(user_id)
+                && a.time >= from - slack
+                && a.time <= to + slack
+        })
+        .collect();
+    if sends.is_empty() {
+        return ctx.in_attack_window(user_id, from).then(Vec::new);
+    }
+    let by_attacker: Vec<String> =
+        sends.iter().filter(|a| ctx.from_attacker_network(user_id, a)).map(|a| a.record_id.clone()).collect();
+    (!by_attacker.is_empty()).then_some(by_attacker)
 }

@@ -376,3 +376,16 @@ fn residential_proxy_sign_in_then_forwarding_from_it() {
     t.forwarding_now("alice", "drop@gmail.com");
     check("residential proxy", &t, &[("alice", "active_compromise")]);
 }
+
+#[test]
+fn rogue_app_grant_without_a_consent_record_is_still_found() {
+    let mut t = Tenant::with_users(&["alice", "bob"]);
+    let em_client = "e9a7fea1-1cc0-4cd9-a31b-9137ca5deedd";
+    t.raw.service_principals.push(json!({"id": "sp-em", "appId": em_client, "displayName": "eM Client", "appOwnerOrganizationId": "44444444-4444-4444-4444-444444444444", "createdDateTime": "2026-04-01T00:00:00Z"}));
+    t.raw.oauth2_permission_grants.push(json!({"id": "GRANT-EM", "clientId": "sp-em", "principalId": user_id("bob"), "consentType": "Principal", "scope": "Mail.ReadWrite offline_access"}));
+    let r = check("rogue grant from state", &t, &[("bob", "leftover_persistence")]);
+    assert_eq!(
+        persistence_of(&r, "bob"),
+        vec![("oauth_grant".to_string(), "GRANT-EM".to_string()), ("service_principal".to_string(), "sp-em".to_string())]
+    );
+}
