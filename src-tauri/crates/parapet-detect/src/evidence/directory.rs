@@ -161,3 +161,63 @@ fn strip_json_list(v: &str) -> String {
     v.trim_matches(|c| c == '[' || c == ']' || c == '"' || c == '\\' || c == ' ')
         .to_string()
 }
+
+/// Entra operations as the unified audit log records them (`Consent to application.`, `Reset
+/// user password.`, … RecordType 8), re-shaped as a directory audit so one reader judges both.
+/// Used when `directoryAudits.json` is missing: the audit log keeps them far longer.
+pub fn from_unified_audit_entra(
+    record: &Value,
+    users: &UserIndex,
+    lookup: &dyn NetworkLookup,
+) -> Option<Activity> {
+    let operation = text(record, "Operation")?;
+    let workload = text(record, "Workload").unwrap_or_default();
+    if workload != "AzureActiveDirectory" || !operation.ends_with('.') {
+        return None;
+    }
+    let object = text(record, "ObjectId").unwrap_or_default();
+    let target_user = users.id_by_alias(&object);
+    let modified: Vec<Value> = array(record, "ModifiedProperties")
+        .iter()
+        .map(|m| serde_json::json!({"displayName": text(m, "Name"), "newValue": text(m, "NewValue")}))
+        .collect();
+    let target = match &target_user {
+        Some(id) => serde_json::json!({"id": id, "type": "User", "modifiedProperties": modified}),
+        None => {
+            serde_json::json!({"id": object, "displayName": object, "type": "ServicePrincipal", "modifiedProperties": modified})
+        }
+    };
+    let details: Vec<Value> = array(record, "ExtendedProperties")
+        .iter()
+        .map(|e| serde_json::json!({"key": text(e, "Name"), "value": text(e, "Value")}))
+        .collect();
+    let ok = text(record, "ResultStatus").is_none_or_success();
+    let actor = text(record, "UserId").unwrap_or_default();
+    let shaped = serde_json::json!({
+        "id": text(record, "Id"),
+        "activityDateTime": text(record, "CreationTime"),
+        "activityDisplayName": operation.trim_end_matches('.'),
+        "result": if ok { "success" } else { "failure" },
+        "initiatedBy": {"user": {"id": users.id_by_upn(&actor), "userPrincipalName": actor,
+            "ipAddress": text_any(record, &["ClientIP", "ActorIpAddress"]).and_then(|ip| parse_ip(&ip)).map(|ip| ip.to_string())}},
+        "targetResources": [target],
+        "additionalDetails": details,
+    });
+    from_directory_audit(&shaped, users, lookup)
+}
+
+trait SuccessStatus {
+    fn is_none_or_success(&self) -> bool;
+}
+
+impl SuccessStatus for Option<String> {
+    fn is_none_or_success(&self) -> bool {
+        match self {
+            None => true,
+            Some(s) => matches!(
+                s.to_ascii_lowercase().as_str(),
+                "success" | "succeeded" | "true" | ""
+            ),
+        }
+    }
+}

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::activities::from_audit_record;
 use super::artifacts::{collect, StateFiles};
-use super::directory::from_directory_audit;
+use super::directory::{from_directory_audit, from_unified_audit_entra};
 use super::json::{flag, strings, text, time};
 use super::signins::{from_entra, from_unified_audit, SignInContext};
 use super::{Evidence, MailMessage, SignInEvent, TenantFacts, UserFacts, UserIndex};
@@ -175,6 +175,16 @@ impl Evidence {
         );
         if !raw.directory_audits.is_empty() {
             sources.push("directoryAudits".to_string());
+        } else {
+            let before = activities.len();
+            activities.extend(
+                raw.audit_records
+                    .iter()
+                    .filter_map(|r| from_unified_audit_entra(r, &index, lookup)),
+            );
+            if activities.len() > before {
+                sources.push("unifiedAuditLogDirectory".to_string());
+            }
         }
         activities.sort_by(|a, b| (a.time, &a.record_id).cmp(&(b.time, &b.record_id)));
 

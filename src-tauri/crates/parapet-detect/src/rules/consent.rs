@@ -220,22 +220,42 @@ pub fn app_activity(ctx: &Context<'_>, consents: &[ConsentFinding]) -> Vec<Signa
 /// the audit retention, or granted by an admin for the user): the grant itself is the evidence.
 pub fn rogue_grants(ctx: &Context<'_>, consents: &[ConsentFinding]) -> Vec<ConsentFinding> {
     let evidence = ctx.evidence;
-    let covered: BTreeSet<&str> = consents.iter().flat_map(|c| c.signal.artifacts.iter().map(|a| a.id.as_str())).collect();
+    let covered: BTreeSet<&str> = consents
+        .iter()
+        .flat_map(|c| c.signal.artifacts.iter().map(|a| a.id.as_str()))
+        .collect();
     let mut out = Vec::new();
     for grant in &evidence.artifacts {
-        let ArtifactDetail::OauthGrant { client_sp_id, scopes, .. } = &grant.detail else { continue };
-        let Some(user_id) = &grant.owner_user_id else { continue };
+        let ArtifactDetail::OauthGrant {
+            client_sp_id,
+            scopes,
+            ..
+        } = &grant.detail
+        else {
+            continue;
+        };
+        let Some(user_id) = &grant.owner_user_id else {
+            continue;
+        };
         if covered.contains(grant.id.as_str()) {
             continue;
         }
-        let Some((sp, app_id, name, created)) = evidence.artifacts.iter().find_map(|x| match &x.detail {
-            ArtifactDetail::ServicePrincipal { app_id, name, .. } if x.id == *client_sp_id => Some((x, app_id, name, x.created)),
-            _ => None,
-        }) else {
+        let Some((sp, app_id, name, created)) =
+            evidence.artifacts.iter().find_map(|x| match &x.detail {
+                ArtifactDetail::ServicePrincipal { app_id, name, .. } if x.id == *client_sp_id => {
+                    Some((x, app_id, name, x.created))
+                }
+                _ => None,
+            })
+        else {
             continue;
         };
-        let Some(known) = rogue_app(app_id) else { continue };
-        let Some(time) = created.or(evidence.tenant.snapshot_time) else { continue };
+        let Some(known) = rogue_app(app_id) else {
+            continue;
+        };
+        let Some(time) = created.or(evidence.tenant.snapshot_time) else {
+            continue;
+        };
         out.push(ConsentFinding {
             signal: Signal {
                 kind: SignalKind::IllicitConsent,

@@ -48,7 +48,11 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
             let last = burst[burst.len() - 1];
             let big = internal >= INTERNAL_BURST_MIN_RECIPIENTS
                 || external >= EXTERNAL_BURST_MIN_RECIPIENTS;
-            let sends = if big { sent_by_attacker(ctx, &user_id, first.time, last.time) } else { None };
+            let sends = if big {
+                sent_by_attacker(ctx, &user_id, first.time, last.time)
+            } else {
+                None
+            };
             if let Some(sends) = sends {
                 let kind = if internal >= INTERNAL_BURST_MIN_RECIPIENTS {
                     SignalKind::InternalPhishing
@@ -89,7 +93,9 @@ fn sent_by_attacker(
     from: chrono::DateTime<chrono::Utc>,
     to: chrono::DateTime<chrono::Utc>,
 ) -> Option<Vec<String>> {
-    let Some(footprint) = ctx.access.footprints.get(user_id) else { return None };
+    let Some(footprint) = ctx.access.footprints.get(user_id) else {
+        return None;
+    };
     if footprint.sign_ins.is_empty() {
         return None;
     }
@@ -108,7 +114,10 @@ fn sent_by_attacker(
     if sends.is_empty() {
         return ctx.in_attack_window(user_id, from).then(Vec::new);
     }
-    let by_attacker: Vec<String> =
-        sends.iter().filter(|a| ctx.from_attacker_network(user_id, a)).map(|a| a.record_id.clone()).collect();
+    let by_attacker: Vec<String> = sends
+        .iter()
+        .filter(|a| ctx.from_attacker_network(user_id, a))
+        .map(|a| a.record_id.clone())
+        .collect();
     (!by_attacker.is_empty()).then_some(by_attacker)
 }

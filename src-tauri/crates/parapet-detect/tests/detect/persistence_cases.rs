@@ -383,9 +383,37 @@ fn rogue_app_grant_without_a_consent_record_is_still_found() {
     let em_client = "e9a7fea1-1cc0-4cd9-a31b-9137ca5deedd";
     t.raw.service_principals.push(json!({"id": "sp-em", "appId": em_client, "displayName": "eM Client", "appOwnerOrganizationId": "44444444-4444-4444-4444-444444444444", "createdDateTime": "2026-04-01T00:00:00Z"}));
     t.raw.oauth2_permission_grants.push(json!({"id": "GRANT-EM", "clientId": "sp-em", "principalId": user_id("bob"), "consentType": "Principal", "scope": "Mail.ReadWrite offline_access"}));
-    let r = check("rogue grant from state", &t, &[("bob", "leftover_persistence")]);
+    let r = check(
+        "rogue grant from state",
+        &t,
+        &[("bob", "leftover_persistence")],
+    );
     assert_eq!(
         persistence_of(&r, "bob"),
-        vec![("oauth_grant".to_string(), "GRANT-EM".to_string()), ("service_principal".to_string(), "sp-em".to_string())]
+        vec![
+            ("oauth_grant".to_string(), "GRANT-EM".to_string()),
+            ("service_principal".to_string(), "sp-em".to_string())
+        ]
     );
+}
+
+#[test]
+fn remediation_recorded_only_in_the_audit_log_counts() {
+    let mut t = Tenant::with_users(&["alice", "admin"]);
+    attacker_sign_in(&mut t, 40);
+    hiding_rule(&mut t, 40);
+    for (op, minutes) in [
+        ("Reset user password.", 0),
+        ("Update StsRefreshTokenValidFrom Timestamp.", 2),
+    ] {
+        t.raw.audit_records.push(json!({"Id": format!("ual-{minutes}"), "CreationTime": format!("2026-11-11T09:{minutes:02}:00Z"), "Operation": op,
+            "Workload": "AzureActiveDirectory", "RecordType": 8, "ResultStatus": "Success", "UserId": upn("admin"),
+            "ObjectId": upn("alice"), "ClientIP": "73.0.0.9"}));
+    }
+    let r = check("audit-log remediation", &t, &[("alice", "past_compromise")]);
+    assert!(r
+        .tenant
+        .coverage
+        .sources
+        .contains(&"unifiedAuditLogDirectory".to_string()));
 }
