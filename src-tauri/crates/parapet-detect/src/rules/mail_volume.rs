@@ -93,9 +93,7 @@ fn sent_by_attacker(
     from: chrono::DateTime<chrono::Utc>,
     to: chrono::DateTime<chrono::Utc>,
 ) -> Option<Vec<String>> {
-    let Some(footprint) = ctx.access.footprints.get(user_id) else {
-        return None;
-    };
+    let footprint = ctx.access.footprints.get(user_id)?;
     if footprint.sign_ins.is_empty() {
         return None;
     }
