@@ -3,6 +3,7 @@
 //! paging (the client POSTs the same body to the link).
 
 mod cmdlets;
+mod objects;
 
 use crate::graph::authenticate;
 use crate::http::{graph_error, SimResponse};

@@ -1,6 +1,9 @@
 //! Shared test setup: finding ../shared, starting a simulator on the scenario tenants, tokens.
 #![allow(dead_code)]
 
+pub mod aad;
+pub mod shape;
+
 use parapet_simulator::{start, RunningSimulator, SimConfig};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
