@@ -1,0 +1,4 @@
+//! The tenant's directory: people and their objects.
+
+pub(crate) mod directory;
+pub(crate) mod people;
