@@ -161,7 +161,6 @@ fn router(app: Arc<App>) -> Router {
             "/login/{tenant}/oauth2/v2.0/token",
             post(login::token_endpoint),
         )
-        .route("/login/{tenant}/oauth2/token", post(login::token_endpoint))
         .route(
             "/login/{tenant}/oauth2/v2.0/authorize",
             get(login::authorize_endpoint),

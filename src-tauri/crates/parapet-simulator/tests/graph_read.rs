@@ -128,6 +128,23 @@ async fn users_projection_filters_and_paging() {
         (404, Some("Request_ResourceNotFound"))
     );
     assert!(err["error"]["innerError"]["request-id"].is_string());
+    // Resource-unit cost header (§12.2): GET users costs 2, minus 1 for $select.
+    let (_, headers, _) = get(&format!("{g}/v1.0/users"), &token).await;
+    assert_eq!(headers["x-ms-resource-unit"], "2");
+    let (_, headers, _) = get(&format!("{g}/v1.0/users?$select=id"), &token).await;
+    assert_eq!(headers["x-ms-resource-unit"], "1");
+    // Advanced queries need ConsistencyLevel: eventual.
+    let count_url = format!("{g}/v1.0/users?$count=true&$top=1");
+    assert_eq!(get(&count_url, &token).await.0, 400);
+    let resp = client()
+        .get(&count_url)
+        .bearer_auth(&token)
+        .header("ConsistencyLevel", "eventual")
+        .send()
+        .await
+        .expect("count");
+    let counted: Value = resp.json().await.expect("json");
+    assert_eq!(counted["@odata.count"], json!(users.len()));
     let (status, _, _) = get(&format!("{g}/v1.0/users?$top=1000"), &token).await;
     assert_eq!(status, 400);
     let (status, _, _) = get(

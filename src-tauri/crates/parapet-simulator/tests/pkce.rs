@@ -234,3 +234,98 @@ async fn parapet_registers_its_own_app_and_uses_it_after_consent() {
     assert_aad_error(&body, 7000215);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn gdap_refresh_reaches_a_consented_customer_and_resets_passwords() {
+    let Some(shared) = shared_dir() else { return };
+    let users = read_json(&scenario(&shared, "harborview-dental").join("users.json"));
+    let users = users.as_array().expect("users");
+    let cloud = users
+        .iter()
+        .find(|u| u["onPremisesSyncEnabled"] != json!(true))
+        .expect("cloud user");
+    let synced = users
+        .iter()
+        .find(|u| u["onPremisesSyncEnabled"] == json!(true))
+        .expect("synced user");
+    let sim = sim(&shared, |_| {}).await;
+    let (_, refresh) = technician_sign_in(&sim).await;
+    let partner = sim.partner();
+    let url = format!("{}/{HARBORVIEW}/oauth2/v2.0/token", sim.base_urls().login);
+    let form = |rt: &str| {
+        vec![
+            ("client_id".to_string(), partner.public_client_id.clone()),
+            ("grant_type".into(), "refresh_token".into()),
+            ("refresh_token".into(), rt.to_string()),
+            ("scope".into(), GRAPH.into()),
+        ]
+    };
+    let resp = client()
+        .post(&url)
+        .form(&form(&refresh))
+        .send()
+        .await
+        .expect("refresh");
+    assert_eq!(resp.status(), 400, "no consent in the customer yet");
+    let body: Value = resp.json().await.expect("json");
+    assert_aad_error(&body, 65001);
+    sim.control()
+        .set_consent(HARBORVIEW, true)
+        .expect("consent");
+    // The failed attempt did not spend the refresh token.
+    let resp = client()
+        .post(&url)
+        .form(&form(&refresh))
+        .send()
+        .await
+        .expect("refresh");
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.expect("json");
+    let delegated = body["access_token"].as_str().expect("token").to_string();
+
+    let g = sim.base_urls().graph;
+    let pw = "28c10230-6103-485e-b985-444c60001490";
+    let reset = |user: &Value| {
+        format!(
+            "{g}/v1.0/users/{}/authentication/methods/{pw}/resetPassword",
+            user["id"].as_str().expect("id")
+        )
+    };
+    let resp = client()
+        .post(reset(cloud))
+        .bearer_auth(&delegated)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("reset");
+    assert_eq!(resp.status(), 202);
+    let location = resp.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(location.starts_with(&g) && location.contains("/authentication/operations/"));
+    let body: Value = resp.json().await.expect("json");
+    assert!(
+        body["newPassword"].is_string(),
+        "system-generated password returned: {body}"
+    );
+    let (status, _, op) = get(&location, &delegated).await;
+    assert_eq!((status, op["status"].as_str()), (200, Some("succeeded")));
+    let (status, _, _) = send("POST", &reset(synced), &delegated, Some(json!({}))).await;
+    assert_eq!(status, 400, "hybrid users need newPassword");
+    let (status, _, _) = send(
+        "POST",
+        &reset(synced),
+        &delegated,
+        Some(json!({"newPassword": "Ab-1234567890!"})),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let app = app_token(&sim, HARBORVIEW, GRAPH).await;
+    let (status, _, body) = send("POST", &reset(cloud), &app, Some(json!({}))).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("Authorization_RequestDenied"))
+    );
+    sim.shutdown().await;
+}

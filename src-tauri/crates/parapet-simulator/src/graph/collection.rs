@@ -18,6 +18,8 @@ pub struct ListSpec {
     pub default_select: Option<&'static [&'static str]>,
     /// Reject `$top` above `max_page` with 400 (directory objects) instead of clamping (logs).
     pub strict_top: bool,
+    /// Directory objects: `$count` and `endsWith` need `ConsistencyLevel: eventual`.
+    pub advanced_needs_eventual: bool,
 }
 
 impl ListSpec {
@@ -29,6 +31,7 @@ impl ListSpec {
             keyset: None,
             default_select: None,
             strict_top: false,
+            advanced_needs_eventual: false,
         }
     }
 
@@ -42,8 +45,10 @@ impl ListSpec {
         self
     }
 
+    /// A directory-object collection: strict `$top` and advanced-query rules.
     pub fn strict_top(mut self) -> ListSpec {
         self.strict_top = true;
+        self.advanced_needs_eventual = true;
         self
     }
 }
@@ -65,6 +70,19 @@ pub fn filtered(
 }
 
 pub fn list(ctx: &Ctx, req: &GraphRequest, items: Vec<Record>, spec: &ListSpec) -> SimResponse {
+    let wants_count = req
+        .option("count")
+        .is_some_and(|c| c.eq_ignore_ascii_case("true"));
+    let advanced = wants_count
+        || req
+            .option("filter")
+            .is_some_and(|f| f.to_ascii_lowercase().contains("endswith("));
+    let eventual = req
+        .header("consistencylevel")
+        .is_some_and(|c| c.eq_ignore_ascii_case("eventual"));
+    if spec.advanced_needs_eventual && advanced && !eventual {
+        return ctx.error(400, "Request_UnsupportedQuery", "Unsupported Query. $count and endsWith on directory objects need the ConsistencyLevel: eventual header.");
+    }
     let mut items = match filtered(ctx, req, items) {
         Ok(v) => v,
         Err(resp) => return resp,

@@ -29,6 +29,8 @@ use std::sync::Arc;
 pub struct Ctx {
     pub graph_base: String,
     pub tenant_id: String,
+    /// True for a user's (delegated) token, false for app-only.
+    pub delegated: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -130,6 +132,7 @@ pub async fn dispatch(
     let ctx = Ctx {
         graph_base: app.graph_base(),
         tenant_id: token.tenant_id.clone(),
+        delegated: token.user.is_some(),
         now,
     };
     let mut resp = {
@@ -137,6 +140,9 @@ pub async fn dispatch(
         route(&mut st, &ctx, &req)
     };
     drop(slot);
+    if let Some(units) = resource_units(&req, &class) {
+        resp = resp.with_header("x-ms-resource-unit", &units.to_string());
+    }
     if resp.header("request-id").is_none() {
         resp = resp.with_header("request-id", &uuid::Uuid::new_v4().to_string());
     }
@@ -196,6 +202,40 @@ fn classify(req: &GraphRequest) -> LimitClass {
         }
         _ => LimitClass::Unlimited,
     }
+}
+
+/// The identity-and-access cost of a request (API reference §12.2), sent as
+/// `x-ms-resource-unit`; `None` for mail and report endpoints, which are limited differently.
+fn resource_units(req: &GraphRequest, class: &LimitClass) -> Option<u32> {
+    if *class != LimitClass::Unlimited || req.segments.first().is_some_and(|s| s == "security") {
+        return None;
+    }
+    let s: Vec<&str> = req.segments.iter().map(String::as_str).collect();
+    let base: i32 = match (req.method.as_str(), s.as_slice()) {
+        ("GET", ["users"] | ["applications"] | ["oauth2PermissionGrants"]) => 2,
+        ("GET", ["servicePrincipals", _, "appRoleAssignments"]) => 2,
+        ("GET", ["contracts"] | ["subscribedSkus"]) => 3,
+        ("GET", ["groups", _, "members"]) => 3,
+        _ => 1,
+    };
+    if req.method != "GET" {
+        return Some(1);
+    }
+    let mut cost = base;
+    if req.option("select").is_some() {
+        cost -= 1;
+    }
+    if req.option("expand").is_some() {
+        cost += 1;
+    }
+    if req
+        .option("top")
+        .and_then(|t| t.parse::<u32>().ok())
+        .is_some_and(|t| t < 20)
+    {
+        cost -= 1;
+    }
+    Some(cost.max(1) as u32)
 }
 
 fn throttled(refusal: Refusal, class: &LimitClass, now: DateTime<Utc>) -> SimResponse {

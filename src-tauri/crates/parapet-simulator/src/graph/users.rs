@@ -266,6 +266,30 @@ fn auth_methods(
                 None => method_not_found(ctx, id),
             }
         }
+        ("POST", ["methods" | "passwordMethods", id, "resetPassword"]) => {
+            let is_password = of_kind("passwordMethods")
+                .iter()
+                .any(|r| str_field(r, "id") == Some(*id));
+            if !is_password {
+                return Some(method_not_found(ctx, id));
+            }
+            reset_password(st, ctx, req, user_id)
+        }
+        ("GET", ["operations", op]) => {
+            match st
+                .data(&ctx.tenant_id)
+                .and_then(|d| d.password_operations.get(*op))
+            {
+                Some(r) => entity(
+                    ctx,
+                    req,
+                    r,
+                    &format!("users('{user_id}')/authentication/operations"),
+                    None,
+                ),
+                None => method_not_found(ctx, op),
+            }
+        }
         ("DELETE", [kind, id]) if kind_type(kind).is_some() => {
             delete_method(st, ctx, user_id, kind, id, &of_kind(kind))
         }
@@ -306,6 +330,76 @@ fn delete_method(
         list.retain(|r| str_field(r, "id") != Some(id));
     }
     SimResponse::empty(204)
+}
+
+/// `resetPassword` (API reference §6.2): delegated only, 202 + `Location` of a long-running
+/// operation; hybrid users must be given the new password; sessions are invalidated.
+fn reset_password(st: &mut SimState, ctx: &Ctx, req: &GraphRequest, user_id: &str) -> SimResponse {
+    if !ctx.delegated {
+        return ctx.error(
+            403,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        );
+    }
+    let given = req
+        .body
+        .as_ref()
+        .and_then(|b| b.get("newPassword"))
+        .and_then(Value::as_str)
+        .map(String::from);
+    let synced = st
+        .data(&ctx.tenant_id)
+        .and_then(|d| d.user(user_id))
+        .and_then(|u| u.get("onPremisesSyncEnabled"))
+        .and_then(Value::as_bool)
+        == Some(true);
+    if synced && given.is_none() {
+        return ctx.error(400, "badRequest", "newPassword is required for users whose password is written back to on-premises Active Directory.");
+    }
+    let op = st.new_uuid();
+    let generated = given
+        .is_none()
+        .then(|| format!("Sim{}!9", &st.new_opaque(9)[..10]));
+    let upn = {
+        let Some(data) = st.data_mut(&ctx.tenant_id) else {
+            return not_found(ctx, user_id);
+        };
+        data.password_operations.insert(
+            op.clone(),
+            match json!({"id": op, "createdDateTime": graph_time(ctx.now), "lastActionDateTime": graph_time(ctx.now),
+                          "status": "succeeded", "statusDetail": null, "resourceLocation": null}) {
+                Value::Object(o) => o,
+                _ => Record::new(),
+            },
+        );
+        let Some(user) = data.user_mut(user_id) else {
+            return not_found(ctx, user_id);
+        };
+        user.insert(
+            "lastPasswordChangeDateTime".into(),
+            json!(graph_time(ctx.now)),
+        );
+        user.insert(
+            "signInSessionsValidFromDateTime".into(),
+            json!(graph_time(ctx.now)),
+        );
+        str_field(user, "userPrincipalName")
+            .unwrap_or_default()
+            .to_string()
+    };
+    st.tokens.revoke_user(&upn);
+    let location = format!(
+        "{}/{}/users/{user_id}/authentication/operations/{op}?aadgdc=DUB02P&aadgsu=ssprprod-a",
+        ctx.graph_base, req.version
+    );
+    let body = match generated {
+        Some(pw) => {
+            json!({"@odata.context": ctx.context(req, "microsoft.graph.passwordResetResponse"), "newPassword": pw})
+        }
+        None => json!({}),
+    };
+    SimResponse::json(202, body).with_header("Location", &location)
 }
 
 fn method_not_found(ctx: &Ctx, id: &str) -> SimResponse {

@@ -42,6 +42,8 @@ pub struct TenantData {
     pub inbound_connectors: Vec<Record>,
     pub transport_rules: Vec<Record>,
     pub ca_policies: Vec<Record>,
+    /// Password reset long-running operations by id (`authentication/operations/{id}`).
+    pub password_operations: BTreeMap<String, Record>,
     /// App ids with admin consent (a service principal) in this tenant.
     pub consented_apps: BTreeSet<String>,
     /// Set by `SimConfig::consented` or the admin surface: every partner app counts as consented.
