@@ -21,7 +21,6 @@ pub struct UserBaseline {
     asns: BTreeMap<u32, u32>,
     countries: BTreeSet<String>,
     devices: BTreeSet<String>,
-    apps: BTreeSet<String>,
     protocols: BTreeSet<String>,
     scripted_agents: BTreeSet<&'static str>,
     successes: u32,
@@ -56,7 +55,6 @@ impl UserBaseline {
             self.devices.insert(d.clone());
             self.with_device += 1;
         }
-        self.apps.insert(s.app_id.clone());
         if !s.protocol.is_empty() && s.protocol != "none" {
             self.protocols.insert(s.protocol.to_ascii_lowercase());
         }

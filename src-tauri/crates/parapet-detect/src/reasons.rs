@@ -94,7 +94,7 @@ pub fn reasons(
             }
         }
         (IncidentKind::LeftoverPersistence, None) => out.push(format!(
-            "The attacker's access was last used on {}; what they left behind still exists",
+            "The last attacker activity on record is from {}; what was left behind still exists and keeps working until removed",
             day(last_attacker)
         )),
         _ => {}
