@@ -21,6 +21,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/tenants/{tenant}/consent", post(consent))
         .route("/faults", get(get_faults).post(set_faults))
         .route("/tokens/expire", post(expire))
+        .route("/activity", post(activity))
 }
 
 fn control(app: &Arc<App>) -> SimControl {
@@ -115,4 +116,12 @@ async fn get_faults(State(app): State<Arc<App>>) -> SimResponse {
 async fn expire(State(app): State<Arc<App>>) -> SimResponse {
     control(&app).expire_tokens();
     SimResponse::json(200, json!({"expired": true}))
+}
+
+async fn activity(State(app): State<Arc<App>>, Json(body): Json<Value>) -> SimResponse {
+    let Some(enabled) = body.get("enabled").and_then(Value::as_bool) else {
+        return bad("body must be {\"enabled\": true|false}");
+    };
+    control(&app).set_background_activity(enabled);
+    SimResponse::json(200, json!({"backgroundActivity": enabled}))
 }

@@ -35,8 +35,14 @@ impl SimControl {
         self.app.now()
     }
 
+    /// Moves the sim clock forward (and generates background sign-ins when enabled).
     pub fn advance_clock(&self, by: Duration) {
-        self.app.lock().clock.advance(by);
+        self.app.lock().advance(by);
+    }
+
+    /// Turns background sign-in generation on clock advances on or off (off at start).
+    pub fn set_background_activity(&self, enabled: bool) {
+        self.app.lock().background_activity = enabled;
     }
 
     pub fn set_throttle(&self, mode: ThrottleMode) {
@@ -200,6 +206,7 @@ impl SimControl {
             "clock": crate::clock::graph_time(st.clock.now()),
             "retention": st.retention,
             "throttle": self.app.throttle.mode(),
+            "backgroundActivity": st.background_activity,
             "partner": {"id": st.partner.id, "domain": st.partner.domain, "technician": st.partner.technician_upn,
                         "applications": st.partner_data.applications.len()},
             "tenants": tenants,

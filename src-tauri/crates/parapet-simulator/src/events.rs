@@ -60,7 +60,7 @@ pub fn prepare_sign_in(d: &TenantData, mut r: Record, id: String, now: DateTime<
             50173,
             "The provided grant has expired due to it being revoked, a fresh auth token is needed.",
         );
-    } else if let Some(policy) = blocking_policy(d, &user_id) {
+    } else if let Some(policy) = blocking_policy(d, &r, &user_id) {
         fail(&mut r, 53003, "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.");
         r.insert("conditionalAccessStatus".into(), json!("failure"));
         r.insert(
@@ -78,13 +78,12 @@ fn fail(r: &mut Record, code: i64, reason: &str) {
     );
 }
 
-/// An enabled policy whose grant is `block` and whose users condition covers this user.
-fn blocking_policy(d: &TenantData, user_id: &str) -> Option<(String, String)> {
-    let ids = |p: &Record, k: &str| -> Vec<String> {
-        p.get("conditions")
-            .and_then(|c| c.get("users"))
-            .and_then(|u| u.get(k))
-            .and_then(Value::as_array)
+/// An enabled block policy that covers this sign-in: its users, applications and client app
+/// types match. Policies with conditions the simulator cannot evaluate (locations, platforms,
+/// devices, risk) are not applied, so a block is never invented.
+fn blocking_policy(d: &TenantData, sign_in: &Record, user_id: &str) -> Option<(String, String)> {
+    let list = |v: Option<&Value>| -> Vec<String> {
+        v.and_then(Value::as_array)
             .map(|a| {
                 a.iter()
                     .filter_map(|v| v.as_str().map(str::to_lowercase))
@@ -92,25 +91,58 @@ fn blocking_policy(d: &TenantData, user_id: &str) -> Option<(String, String)> {
             })
             .unwrap_or_default()
     };
+    let uid = user_id.to_lowercase();
+    let app = str_field(sign_in, "appId")
+        .unwrap_or_default()
+        .to_lowercase();
+    let client = client_app_type(str_field(sign_in, "clientAppUsed").unwrap_or("Browser"));
     d.ca_policies.iter().find_map(|p| {
-        let enabled = str_field(p, "state") == Some("enabled");
-        let blocks = p
-            .get("grantControls")
-            .and_then(|g| g.get("builtInControls"))
-            .and_then(Value::as_array)
-            .is_some_and(|c| c.iter().any(|v| v.as_str() == Some("block")));
-        let uid = user_id.to_lowercase();
-        let included = ids(p, "includeUsers")
+        let c = p.get("conditions")?;
+        let blocks = list(
+            p.get("grantControls")
+                .and_then(|g| g.get("builtInControls")),
+        )
+        .contains(&"block".to_string());
+        let users = c.get("users");
+        let included = list(users.and_then(|u| u.get("includeUsers")))
             .iter()
             .any(|i| *i == uid || i == "all");
-        let excluded = ids(p, "excludeUsers").contains(&uid);
-        (enabled && blocks && included && !excluded).then(|| {
+        let excluded = list(users.and_then(|u| u.get("excludeUsers"))).contains(&uid);
+        let apps = c.get("applications");
+        let include_apps = list(apps.and_then(|a| a.get("includeApplications")));
+        let app_ok = (include_apps.iter().any(|a| a == "all" || *a == app))
+            && !list(apps.and_then(|a| a.get("excludeApplications"))).contains(&app);
+        let types = list(c.get("clientAppTypes"));
+        let type_ok = types.is_empty() || types.iter().any(|t| t == "all" || t == client);
+        let unevaluable = ["locations", "platforms", "devices"]
+            .iter()
+            .any(|k| c.get(*k).is_some_and(|v| !v.is_null()))
+            || !list(c.get("signInRiskLevels")).is_empty()
+            || !list(c.get("userRiskLevels")).is_empty();
+        let applies = str_field(p, "state") == Some("enabled")
+            && blocks
+            && included
+            && !excluded
+            && app_ok
+            && type_ok
+            && !unevaluable;
+        applies.then(|| {
             (
                 str_field(p, "id").unwrap_or_default().to_string(),
                 str_field(p, "displayName").unwrap_or_default().to_string(),
             )
         })
     })
+}
+
+/// The Conditional Access client app type of a sign-in's `clientAppUsed`.
+fn client_app_type(client_app_used: &str) -> &'static str {
+    match client_app_used {
+        "Browser" => "browser",
+        "Mobile Apps and Desktop clients" => "mobileappsanddesktopclients",
+        "Exchange ActiveSync" => "exchangeactivesync",
+        _ => "other",
+    }
 }
 
 pub fn prepare_directory_audit(mut r: Record, id: String, now: DateTime<Utc>) -> Record {

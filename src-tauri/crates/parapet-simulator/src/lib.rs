@@ -19,6 +19,7 @@
 //! - A synthesised partner tenant is the technician's home; its customers are the loaded tenants.
 //! - Secrets never appear in logs, `Debug` output or errors.
 
+mod activity;
 mod admin;
 mod clock;
 mod config;

@@ -435,3 +435,91 @@ async fn directory_object_writes() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn background_activity_follows_containment() {
+    let Some(shared) = shared_dir() else { return };
+    let file = read_json(&scenario(&shared, "harborview-dental").join("signIns.json"));
+    let mut per_user: std::collections::BTreeMap<(String, bool), usize> = Default::default();
+    for s in file.as_array().expect("signIns") {
+        let key = (
+            s["userId"].as_str().expect("userId").to_string(),
+            s["isInteractive"] == json!(true),
+        );
+        *per_user.entry(key).or_default() += 1;
+    }
+    let busiest = |interactive: bool| {
+        per_user
+            .iter()
+            .filter(|((_, i), _)| *i == interactive)
+            .max_by_key(|(_, n)| **n)
+            .map(|((u, _), _)| u.clone())
+            .expect("a user")
+    };
+    let (refresher, signer) = (busiest(false), busiest(true));
+    assert_ne!(
+        refresher, signer,
+        "the scenario's busiest refresher and signer differ"
+    );
+    let sim = sim(&shared, |_| {}).await;
+    let token = app_token(&sim, HARBORVIEW, GRAPH).await;
+    let g = sim.base_urls().graph;
+    assert_eq!(
+        send(
+            "POST",
+            &format!("{g}/v1.0/users/{refresher}/revokeSignInSessions"),
+            &token,
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        send(
+            "PATCH",
+            &format!("{g}/v1.0/users/{signer}"),
+            &token,
+            Some(json!({"accountEnabled": false}))
+        )
+        .await
+        .0,
+        204
+    );
+    let start = sim.control().now();
+    sim.control().set_background_activity(true);
+    sim.control().advance_clock(chrono::Duration::days(7));
+    let token = app_token(&sim, HARBORVIEW, GRAPH).await;
+    let since = start.format("%Y-%m-%dT%H:%M:%SZ");
+    let all_types = "signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')";
+    let (refreshes, _) = walk(&format!("{g}/beta/auditLogs/signIns?$filter=userId eq '{refresher}' and createdDateTime ge {since} and {all_types}"), &token).await;
+    let non: Vec<&Value> = refreshes
+        .iter()
+        .filter(|s| s["isInteractive"] == json!(false))
+        .collect();
+    assert!(!non.is_empty(), "the busiest refresher keeps refreshing");
+    assert!(
+        non.iter().all(|s| s["status"]["errorCode"] == 50173),
+        "refreshes after revocation fail"
+    );
+    let (signs, _) = walk(&format!("{g}/beta/auditLogs/signIns?$filter=userId eq '{signer}' and createdDateTime ge {since} and {all_types}"), &token).await;
+    assert!(!signs.is_empty());
+    assert!(
+        signs.iter().all(|s| s["status"]["errorCode"] == 50057),
+        "a disabled account cannot sign in"
+    );
+    // Everyone else keeps signing in successfully, at roughly the snapshot's weekly rate.
+    let (week, _) = walk(
+        &format!("{g}/beta/auditLogs/signIns?$filter=createdDateTime ge {since} and {all_types}"),
+        &token,
+    )
+    .await;
+    let weekly = file.as_array().expect("s").len() as f64 * 7.0 / 180.0;
+    assert!(
+        (week.len() as f64) > weekly * 0.5 && (week.len() as f64) < weekly * 2.0,
+        "{} generated, about {weekly:.0} expected",
+        week.len()
+    );
+    assert!(week.iter().any(|s| s["status"]["errorCode"] == 0));
+    sim.shutdown().await;
+}

@@ -27,6 +27,8 @@ pub struct SimState {
     pub audit_queries: HashMap<String, Vec<AuditQuery>>,
     /// tenant id → content type → subscription record (Management Activity API).
     pub subscriptions: HashMap<String, BTreeMap<String, Value>>,
+    /// Whether advancing the clock generates background sign-ins (see `crate::activity`).
+    pub background_activity: bool,
     rng: StdRng,
 }
 
@@ -57,7 +59,33 @@ impl SimState {
             retention,
             audit_queries: HashMap::new(),
             subscriptions: HashMap::new(),
+            background_activity: false,
             rng,
+        }
+    }
+
+    /// Moves the clock forward and, when enabled, fills the gap with background sign-ins.
+    pub fn advance(&mut self, by: chrono::Duration) {
+        let from = self.clock.now();
+        self.clock.advance(by);
+        if !self.background_activity {
+            return;
+        }
+        let to = self.clock.now();
+        let ids: Vec<String> = self.tenants.keys().cloned().collect();
+        for id in ids {
+            let mut rng = StdRng::seed_from_u64(self.rng.gen());
+            let mut id_rng = StdRng::seed_from_u64(self.rng.gen());
+            let Some(data) = self.tenants.get(&id) else {
+                continue;
+            };
+            let generated =
+                crate::activity::generate(data, from, to, &mut rng, || uuid_from(&mut id_rng));
+            if let Some(data) = self.tenants.get_mut(&id) {
+                for r in generated {
+                    data.insert_sign_in(r);
+                }
+            }
         }
     }
 
