@@ -64,6 +64,7 @@ pub fn reasons(
             SignalKind::MailboxPermissionAdded => "Mailbox permissions were granted from the attacker's network",
             SignalKind::InboundConnectorCreated => "An inbound mail connector was created from the attacker's network",
             SignalKind::TransportRuleCreated => "A mail-flow rule copying or redirecting mail was created",
+            SignalKind::AppCredentialAdded => "An app registration or app credential was created from the attacker's network",
             SignalKind::InternalPhishing => "Phishing was sent from the account to colleagues",
             SignalKind::OutboundMassMail => "Mass mail was sent from the account to outside recipients",
             SignalKind::MassDownload => "Files were downloaded from the attacker's network",

@@ -1,5 +1,5 @@
-//! Tenant mail-flow and delegation changes: inbound connectors, transport rules that copy or
-//! redirect mail, mailbox permissions. Admins make these all the time; they matter when the
+//! Tenant mail-flow, delegation and app changes: inbound connectors, transport rules that copy or
+//! redirect mail, mailbox permissions, app registrations and app credentials. Admins make these all the time; they matter when the
 //! attacker's session makes them, or when a transport rule copies mail outside the tenant.
 
 use super::context::Context;
@@ -106,6 +106,43 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
                     Strength::Strong,
                     true,
                     artifact(evidence, ArtifactType::MailboxPermission, &id),
+                )
+            }
+            ActivityKind::ApplicationAdded {
+                object_id,
+                app_name,
+            }
+            | ActivityKind::CredentialAdded {
+                object_id,
+                app_name,
+            } => {
+                if !attacker {
+                    continue;
+                }
+                let what = if matches!(a.kind, ActivityKind::ApplicationAdded { .. }) {
+                    "registered the app"
+                } else {
+                    "added a credential to the app"
+                };
+                let summary = format!(
+                    "{} {what} \"{app_name}\" from {}, the attacker's network",
+                    a.actor,
+                    ctx.where_(a)
+                );
+                let mut artifacts = artifact(evidence, ArtifactType::Application, object_id);
+                artifacts.extend(artifact(
+                    evidence,
+                    ArtifactType::ServicePrincipal,
+                    object_id,
+                ));
+                signal(
+                    a,
+                    &user_id,
+                    SignalKind::AppCredentialAdded,
+                    summary,
+                    Strength::Strong,
+                    true,
+                    artifacts,
                 )
             }
             ActivityKind::AuditLoggingDisabled => {

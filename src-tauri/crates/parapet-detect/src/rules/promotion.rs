@@ -127,6 +127,7 @@ fn malicious_action(evidence: &Evidence, kind: &ActivityKind) -> Option<&'static
         ActivityKind::TransportRule { .. } => Some("a transport rule"),
         ActivityKind::MailboxPermission { .. } => Some("a mailbox permission grant"),
         ActivityKind::AuditLoggingDisabled => Some("turning off audit logging"),
+        ActivityKind::CredentialAdded { .. } => Some("a new app credential"),
         _ => None,
     }
 }

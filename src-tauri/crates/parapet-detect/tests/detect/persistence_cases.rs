@@ -417,3 +417,32 @@ fn remediation_recorded_only_in_the_audit_log_counts() {
         .sources
         .contains(&"unifiedAuditLogDirectory".to_string()));
 }
+
+#[test]
+fn app_registration_with_a_secret_from_the_attackers_network() {
+    let mut t = Tenant::with_users(&["alice"]);
+    attacker_sign_in(&mut t, 40);
+    let app = json!({"id": "APP-OBJ", "displayName": "Backup sync", "type": "Application"});
+    t.directory(
+        at(40, 1),
+        "Add application",
+        "alice",
+        "88.198.1.1",
+        app.clone(),
+        json!([]),
+    );
+    t.directory(
+        at(40, 1),
+        "Update application – Certificates and secrets management",
+        "alice",
+        "88.198.1.1",
+        app,
+        json!([]),
+    );
+    t.raw.applications.push(json!({"id": "APP-OBJ", "appId": "app-1", "displayName": "Backup sync", "passwordCredentials": [{"keyId": "k1"}]}));
+    let r = check("app credential", &t, &[("alice", "active_compromise")]);
+    assert_eq!(
+        persistence_of(&r, "alice"),
+        vec![("application".to_string(), "APP-OBJ".to_string())]
+    );
+}
