@@ -446,3 +446,26 @@ fn app_registration_with_a_secret_from_the_attackers_network() {
         vec![("application".to_string(), "APP-OBJ".to_string())]
     );
 }
+
+#[test]
+fn record_order_in_the_files_does_not_change_the_report() {
+    let mut t = Tenant::with_users(&["alice", "bob", "carol", "dave"]);
+    attacker_sign_in(&mut t, 40);
+    hiding_rule(&mut t, 40);
+    rule_now(&mut t, true);
+    for u in ["bob", "carol", "dave"] {
+        t.add(
+            sign_in(u, at(42, 0))
+                .from("88.198.1.1", HETZNER, "DE")
+                .no_device()
+                .error(50126),
+        );
+    }
+    let before = serde_json::to_string(&t.scan()).unwrap_or_default();
+    t.raw.sign_ins.reverse();
+    t.raw.audit_records.reverse();
+    t.raw.users.reverse();
+    t.raw.mailboxes.reverse();
+    let after = serde_json::to_string(&t.scan()).unwrap_or_default();
+    assert_eq!(before, after);
+}
