@@ -26,7 +26,7 @@ fn newest_first<T: DeserializeOwned>(
     file: &'static str,
     mut values: Vec<Timed>,
 ) -> Result<Vec<T>, TenantGenError> {
-    values.sort_by(|a, b| b.0.cmp(&a.0));
+    values.sort_by_key(|timed| std::cmp::Reverse(timed.0));
     values
         .into_iter()
         .map(|(_, value)| typed(file, value))
@@ -66,7 +66,7 @@ impl World {
         snapshot.message_rules = per_user("messageRules.json", self.message_rules)?;
         let mut messages = PerUser::new();
         for (user, mut timed) in self.messages {
-            timed.sort_by(|a, b| b.0.cmp(&a.0));
+            timed.sort_by_key(|timed| std::cmp::Reverse(timed.0));
             let values = timed.into_iter().map(|(_, value)| value).collect();
             messages.insert(user, list("messages.json", values)?);
         }

@@ -140,6 +140,7 @@ impl World {
     }
 
     /// A SharePoint file operation (`FileAccessed`, `FileModified`, `FileDownloaded`).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn push_file_audit(
         &mut self,
         operation: &str,

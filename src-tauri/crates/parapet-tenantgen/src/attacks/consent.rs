@@ -183,6 +183,7 @@ pub(crate) fn user_consents(
 }
 
 /// The app using the user's delegated token from its own servers.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn app_uses_token(
     world: &mut World,
     gen: &mut Gen,

@@ -22,6 +22,15 @@ const fn b16(a: u8, b: u8) -> Block {
     }
 }
 
+const fn part(a: u8, b: u8, c_low: u8, c_high: u8) -> Block {
+    Block {
+        a,
+        b,
+        c_low,
+        c_high,
+    }
+}
+
 const fn b24(a: u8, b: u8, c: u8) -> Block {
     Block {
         a,
@@ -98,7 +107,7 @@ pub const COMCAST: Network = Network {
         b16(24, 60),
         b16(24, 91),
         b16(98, 216),
-        b16(65, 96),
+        part(65, 96, 0, 127),
         b16(96, 76),
     ],
 };
@@ -118,7 +127,12 @@ pub const COX: Network = Network {
     asn: 22773,
     name: "Cox",
     kind: Kind::Residential,
-    blocks: &[b16(68, 96), b16(70, 160), b16(98, 160), b16(72, 192)],
+    blocks: &[
+        b16(68, 96),
+        b16(70, 160),
+        b16(98, 160),
+        part(72, 192, 0, 200),
+    ],
 };
 pub const ATT: Network = Network {
     asn: 7018,
@@ -151,7 +165,7 @@ pub const CENTURYLINK: Network = Network {
     kind: Kind::Residential,
     blocks: &[
         b16(71, 208),
-        b16(75, 160),
+        part(75, 160, 0, 79),
         b16(184, 98),
         b16(97, 116),
         b16(174, 20),
@@ -170,7 +184,11 @@ pub const MOBILE_CARRIERS: &[Network] = &[
         asn: 6167,
         name: "Verizon Wireless",
         kind: Kind::Mobile,
-        blocks: &[b16(174, 224), b16(174, 240), b16(174, 208)],
+        blocks: &[
+            part(174, 224, 0, 37),
+            part(174, 240, 96, 255),
+            b16(174, 208),
+        ],
     },
     Network {
         asn: 20057,
@@ -315,7 +333,7 @@ pub const ATTACKER_INFRA: &[(Network, Place)] = &[
             asn: 14061,
             name: "DigitalOcean",
             kind: Kind::Hosting,
-            blocks: &[b16(167, 99), b16(138, 68)],
+            blocks: &[b16(167, 99), part(138, 68, 40, 255)],
         },
         place("North Bergen", "New Jersey", "US", 40.8043, -74.0121),
     ),
@@ -369,7 +387,7 @@ pub const ATTACKER_INFRA: &[(Network, Place)] = &[
             asn: 20473,
             name: "Vultr",
             kind: Kind::Hosting,
-            blocks: &[b16(108, 61)],
+            blocks: &[part(108, 61, 0, 100)],
         },
         place("Piscataway", "New Jersey", "US", 40.5549, -74.4643),
     ),

@@ -77,7 +77,7 @@ pub(crate) fn traveller(world: &mut World, gen: &mut Gen, user: usize) {
             world.push_sign_in(&event);
         }
     }
-    let booked = world.local_time(gen, first - 12.max(0), 12.0);
+    let booked = world.local_time(gen, (first - 12).max(0), 12.0);
     let message_id = format!("<{}@delta.com>", gen.hex_upper(18).to_lowercase());
     let message = world.message_json(
         &person,
