@@ -57,8 +57,12 @@ fn incident_for(
         .iter()
         .copied()
         .filter(|s| {
+            // Outside the attacker's footprint only a rogue-app grant speaks for itself; a
+            // user's own odd rule from home does not.
+            let rogue_grant =
+                s.kind == SignalKind::IllicitConsent && s.strength == Strength::Strong;
             !s.kind.is_access()
-                && (s.attacker_context || s.strength == Strength::Strong)
+                && (s.attacker_context || rogue_grant)
                 && s.strength >= Strength::Medium
         })
         .collect();
@@ -230,6 +234,28 @@ fn remediation_signals(ctx: &Context<'_>, user_id: &str, since: DateTime<Utc>) -
 
 /// Artifacts the attacker's actions left that still exist, plus suspicious objects of the
 /// user's mailbox that no audit record explains (rules and forwarding set outside the log).
+/// The audit log shows the rule being created or changed, never from the attacker's footprint:
+/// the user's own rule, however odd, is not the attacker's artifact.
+fn made_by_the_user(ctx: &Context<'_>, user_id: &str, name: &str) -> bool {
+    let mut seen = false;
+    for a in &ctx.evidence.activities {
+        let ActivityKind::InboxRule { spec, change, .. } = &a.kind else {
+            continue;
+        };
+        if a.subject_user_id.as_deref() != Some(user_id)
+            || spec.name != name
+            || *change == crate::evidence::RuleChange::Remove
+        {
+            continue;
+        }
+        if ctx.is_attacker_activity(user_id, a) {
+            return false;
+        }
+        seen = true;
+    }
+    seen
+}
+
 fn persistence(ctx: &Context<'_>, user_id: &str, signals: &[&Signal]) -> Vec<PersistenceOut> {
     let evidence = ctx.evidence;
     let mut refs: BTreeSet<ArtifactRef> = signals
@@ -244,6 +270,7 @@ fn persistence(ctx: &Context<'_>, user_id: &str, signals: &[&Signal]) -> Vec<Per
         let suspicious = match &x.detail {
             ArtifactDetail::InboxRule { spec, .. } => {
                 judge(spec, &evidence.tenant).is_some_and(|(s, _)| s >= Strength::Medium)
+                    && !made_by_the_user(ctx, user_id, &spec.name)
             }
             ArtifactDetail::MailboxForwarding { target } => {
                 !evidence.tenant.is_internal_address(target)

@@ -469,3 +469,25 @@ fn record_order_in_the_files_does_not_change_the_report() {
     let after = serde_json::to_string(&t.scan()).unwrap_or_default();
     assert_eq!(before, after);
 }
+
+#[test]
+fn the_users_own_odd_rule_is_not_left_over_persistence() {
+    let mut t = Tenant::with_users(&["alice", "admin"]);
+    // Alice's own anti-spam rule from home, months before the attack.
+    t.audit(
+        at(5, 0),
+        "alice",
+        "73.0.0.1",
+        "New-InboxRule",
+        &[
+            ("Name", "Kill spam"),
+            ("SubjectContainsWords", "spam"),
+            ("DeleteMessage", "True"),
+        ],
+    );
+    t.inbox_rule_now("alice", "RULE-OWN", json!({"displayName": "Kill spam", "isEnabled": true, "conditions": {"subjectContains": ["spam"]}, "actions": {"delete": true}}));
+    attacker_sign_in(&mut t, 40);
+    hiding_rule(&mut t, 40);
+    remediate(&mut t, 41);
+    check("own rule", &t, &[("alice", "past_compromise")]);
+}
