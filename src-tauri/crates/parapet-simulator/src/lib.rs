@@ -18,6 +18,46 @@
 //!   windows use the wall clock, because a client's real waiting is what is under test.
 //! - A synthesised partner tenant is the technician's home; its customers are the loaded tenants.
 //! - Secrets never appear in logs, `Debug` output or errors.
+//!
+//! # Served
+//!
+//! - Login: `/{tenant}/oauth2/v2.0/token` (client_credentials with secret or HTTP Basic,
+//!   authorization_code + PKCE, refresh_token with rotation; a partner refresh token reaches a
+//!   customer tenant like GDAP once the client is consented there), `/{tenant}/oauth2/v2.0/authorize`
+//!   (the technician is always signed in: 302 back with `code` and `state`),
+//!   `/{tenant}/adminconsent` and `/{tenant}/v2.0/adminconsent` (GET page, POST
+//!   `decision=accept|cancel`). `{tenant}` is an id, a verified domain, `common` or `organizations`.
+//! - Graph (both versions): `users` (+ `/{id|upn}`, PATCH, `revokeSignInSessions`,
+//!   `authentication/methods|phoneMethods|...` list/get/DELETE, `resetPassword`, `operations`,
+//!   `registeredDevices`, `messages` (+ `/move`, DELETE), `mailFolders/{f}/messages`,
+//!   `mailFolders/inbox/messageRules` CRUD), `me/...` for delegated tokens, `subscribedSkus`,
+//!   `organization`, `contracts`, `tenantRelationships/delegatedAdminRelationships`,
+//!   `auditLogs/signIns|directoryAudits`, `security/auditLog/queries` (+ `/records`),
+//!   `servicePrincipals` (+ PATCH/DELETE, `appRoleAssignments`, `appRoleAssignedTo`),
+//!   `applications` (+ POST, `addPassword`, `removePassword`), `oauth2PermissionGrants`,
+//!   `devices` (+ `devices(deviceId='..')`), `identity/conditionalAccess/policies`, `$batch`.
+//! - Exchange: `POST /adminapi/beta/{tenant}/InvokeCommand` with Get-/Set-Mailbox,
+//!   Get-/Remove-/Enable-/Disable-InboxRule, Get-/Set-/Remove-InboundConnector,
+//!   Get-/Enable-/Disable-/Remove-TransportRule, Get-/Remove-MailboxPermission,
+//!   Get-/Remove-RecipientPermission. `Prefer: odata.maxpagesize=N` pages; POST the same body
+//!   to `@odata.nextLink`.
+//! - Management: `/api/v1.0/{tenant}/activity/feed/subscriptions/{start,stop,list,content}`
+//!   and `/audit/{contentId}` (hourly blobs per content type, 30 min after the hour ends).
+//!
+//! # Admin surface (`/_sim`, no auth, never faulted)
+//!
+//! `GET /state`; `POST /clock/advance {"seconds"}`; `POST /tenants/{id}/events
+//! {"signIns":[..],"directoryAudits":[..],"auditRecords":[..]}` (ids and times filled, user
+//! containment applied); `POST /tenants/{id}/consent {"consented"}`; `GET|POST /faults`
+//! ([`FaultSettings`] fields plus `"throttle"` and `"throttleLimits"`); `POST /tokens/expire`;
+//! `POST /activity {"enabled"}`. [`SimControl`] offers the same in process.
+//!
+//! # Snapshot conventions the simulator honours
+//!
+//! - A `messageRules.json` rule with `"isHidden": true` is a rule hidden from Graph (MAPI
+//!   tricks): Graph and `Get-InboxRule` omit it, `Get-InboxRule -IncludeHidden` shows it.
+//! - `devices.json` `registeredOwners` drives `users/{id}/registeredDevices` and is not served.
+//! - A missing `mailboxes.json` means every user has a mailbox.
 
 mod activity;
 mod admin;

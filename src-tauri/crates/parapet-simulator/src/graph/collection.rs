@@ -63,10 +63,7 @@ pub fn filtered(
         return Ok(items);
     };
     let parsed = odata::parse(f).map_err(|msg| ctx.error(400, "BadRequest", &msg))?;
-    Ok(items
-        .into_iter()
-        .filter(|r| parsed.matches(&Value::Object(r.clone())))
-        .collect())
+    Ok(items.into_iter().filter(|r| parsed.matches(r)).collect())
 }
 
 pub fn list(ctx: &Ctx, req: &GraphRequest, items: Vec<Record>, spec: &ListSpec) -> SimResponse {
@@ -90,21 +87,9 @@ pub fn list(ctx: &Ctx, req: &GraphRequest, items: Vec<Record>, spec: &ListSpec) 
     if let Some(order) = req.option("orderby") {
         order_by(&mut items, order);
     }
-    let top = match req.option("top") {
-        None => spec.default_page,
-        Some(t) => match t.parse::<usize>() {
-            Ok(n) if n >= 1 && (n <= spec.max_page || !spec.strict_top) => n.min(spec.max_page),
-            _ => {
-                return ctx.error(
-                    400,
-                    "Request_BadRequest",
-                    &format!(
-                        "Invalid page size specified: '{t}'. Must be between 1 and {} inclusive.",
-                        spec.max_page
-                    ),
-                )
-            }
-        },
+    let top = match page_size(ctx, req, spec) {
+        Ok(n) => n,
+        Err(resp) => return resp,
     };
     // Keyset paging holds only for the natural newest-first order.
     let keyset = spec.keyset.filter(|_| req.option("orderby").is_none());
@@ -189,6 +174,98 @@ pub fn entity(
         return SimResponse::json(200, Value::Object(out));
     }
     SimResponse::json(200, v)
+}
+
+fn page_size(ctx: &Ctx, req: &GraphRequest, spec: &ListSpec) -> Result<usize, SimResponse> {
+    match req.option("top") {
+        None => Ok(spec.default_page),
+        Some(t) => match t.parse::<usize>() {
+            Ok(n) if n >= 1 && (n <= spec.max_page || !spec.strict_top) => Ok(n.min(spec.max_page)),
+            _ => Err(ctx.error(
+                400,
+                "Request_BadRequest",
+                &format!(
+                    "Invalid page size specified: '{t}'. Must be between 1 and {} inclusive.",
+                    spec.max_page
+                ),
+            )),
+        },
+    }
+}
+
+/// A newest-first log served straight from the sorted store: the cursor is found by binary
+/// search and only one page is filtered and copied, so a walk costs O(records), not O(records²).
+pub fn list_log(
+    ctx: &Ctx,
+    req: &GraphRequest,
+    records: &[Record],
+    visible: impl Fn(&Record) -> bool,
+    spec: &ListSpec,
+) -> SimResponse {
+    let key = spec.keyset.unwrap_or("createdDateTime");
+    let cursor = req.option("skiptoken").map(decode_cursor);
+    let general =
+        req.option("orderby").is_some() || matches!(cursor, Some(Some(Cursor::Offset(_))));
+    if general {
+        let items = records.iter().filter(|r| visible(r)).cloned().collect();
+        return list(ctx, req, items, spec);
+    }
+    let filter = match req.option("filter").filter(|f| !f.trim().is_empty()) {
+        None => None,
+        Some(f) => match crate::odata::parse(f) {
+            Ok(parsed) => Some(parsed),
+            Err(msg) => return ctx.error(400, "BadRequest", &msg),
+        },
+    };
+    let top = match page_size(ctx, req, spec) {
+        Ok(n) => n,
+        Err(resp) => return resp,
+    };
+    let start = match cursor {
+        None => 0,
+        Some(Some(Cursor::After(t, id))) => {
+            let c = (crate::clock::parse_time(&t), id);
+            records.partition_point(|r| (time_field(r, key), record_id(r).to_string()) >= c)
+        }
+        _ => return ctx.error(400, "Request_BadRequest", "The specified page token value has expired and can no longer be included in your request."),
+    };
+    let mut page: Vec<&Record> = Vec::with_capacity(top);
+    let mut more = false;
+    for r in &records[start.min(records.len())..] {
+        if !visible(r) || !filter.as_ref().map_or(true, |f| f.matches(r)) {
+            continue;
+        }
+        if page.len() == top {
+            more = true;
+            break;
+        }
+        page.push(r);
+    }
+    let chosen = req.option("select");
+    let mut body = Map::new();
+    let fragment = match chosen {
+        Some(s) => format!("{}({s})", spec.fragment),
+        None => spec.fragment.clone(),
+    };
+    body.insert(
+        "@odata.context".into(),
+        Value::String(ctx.context(req, &fragment)),
+    );
+    if let (true, Some(last)) = (more, page.last()) {
+        let cursor = Cursor::After(
+            str_field(last, key).unwrap_or_default().to_string(),
+            record_id(last).to_string(),
+        );
+        body.insert(
+            "@odata.nextLink".into(),
+            Value::String(next_link(&ctx.graph_base, req, &cursor)),
+        );
+    }
+    body.insert(
+        "value".into(),
+        Value::Array(page.iter().map(|r| select(r, chosen)).collect()),
+    );
+    SimResponse::json(200, Value::Object(body))
 }
 
 pub fn record_id(r: &Record) -> &str {

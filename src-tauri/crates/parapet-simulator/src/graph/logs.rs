@@ -1,7 +1,7 @@
 //! Sign-in and directory audit logs: premium licence check, licence retention, newest first,
 //! keyset paging so records arriving mid-walk never duplicate or skip a page entry.
 
-use super::collection::{entity, list, ListSpec};
+use super::collection::{entity, list_log, ListSpec};
 use super::users::method_not_allowed;
 use super::Ctx;
 use crate::config::RetentionMode;
@@ -52,9 +52,8 @@ pub fn route(
     };
     match segs {
         [_, _] => {
-            let items: Vec<Record> = records.iter().filter(visible).cloned().collect();
             let spec = ListSpec::new(fragment, 1000, 1000).keyset(time_key);
-            Some(list(ctx, req, items, &spec))
+            Some(list_log(ctx, req, records, |r| visible(&r), &spec))
         }
         [_, _, id] => Some(
             match records

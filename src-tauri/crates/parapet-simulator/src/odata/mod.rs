@@ -7,7 +7,7 @@ mod parse;
 pub use parse::parse;
 
 use crate::clock::parse_time;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone)]
@@ -53,11 +53,11 @@ pub enum Literal {
 }
 
 impl Filter {
-    pub fn matches(&self, record: &Value) -> bool {
+    pub fn matches(&self, record: &Map<String, Value>) -> bool {
         self.eval(record, None)
     }
 
-    fn eval(&self, record: &Value, var: Option<(&str, &Value)>) -> bool {
+    fn eval(&self, record: &Map<String, Value>, var: Option<(&str, &Value)>) -> bool {
         match self {
             Filter::And(a, b) => a.eval(record, var) && b.eval(record, var),
             Filter::Or(a, b) => a.eval(record, var) || b.eval(record, var),
@@ -101,24 +101,28 @@ impl Filter {
 }
 
 fn resolve<'a>(
-    record: &'a Value,
+    record: &'a Map<String, Value>,
     path: &[String],
     var: Option<(&str, &'a Value)>,
 ) -> Option<&'a Value> {
     let (mut cur, rest) = match (var, path.first()) {
         (Some((name, v)), Some(first)) if first == name => (v, &path[1..]),
-        _ => (record, path),
+        (_, Some(first)) => (lookup(record, first)?, &path[1..]),
+        _ => return None,
     };
     for seg in rest {
-        cur = cur.as_object().and_then(|o| {
-            o.get(seg).or_else(|| {
-                o.iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(seg))
-                    .map(|(_, v)| v)
-            })
-        })?;
+        cur = cur.as_object().and_then(|o| lookup(o, seg))?;
     }
     Some(cur)
+}
+
+/// Property names are case-insensitive in OData URLs.
+fn lookup<'a>(o: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    o.get(key).or_else(|| {
+        o.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
 }
 
 fn compare(v: Option<&Value>, op: CmpOp, lit: &Literal) -> bool {
@@ -131,12 +135,14 @@ fn compare(v: Option<&Value>, op: CmpOp, lit: &Literal) -> bool {
             _ => None,
         },
         (Some(Value::String(s)), Literal::Str(l) | Literal::Bare(l)) => {
-            match (
-                parse_time(s),
-                looks_like_time(l).then(|| parse_time(l)).flatten(),
-            ) {
-                (Some(a), Some(b)) => Some(a.cmp(&b)),
-                _ => Some(s.to_lowercase().cmp(&l.to_lowercase())),
+            let times = if looks_like_time(l) {
+                parse_time(s).zip(parse_time(l))
+            } else {
+                None
+            };
+            match times {
+                Some((a, b)) => Some(a.cmp(&b)),
+                None => Some(s.to_lowercase().cmp(&l.to_lowercase())),
             }
         }
         _ => None,
@@ -189,7 +195,11 @@ mod tests {
         ];
         for (f, want) in cases {
             let parsed = parse(f).unwrap_or_else(|e| panic!("{f}: {e}"));
-            assert_eq!(parsed.matches(&rec), want, "{f}");
+            assert_eq!(
+                parsed.matches(rec.as_object().expect("object")),
+                want,
+                "{f}"
+            );
         }
     }
 
