@@ -2,6 +2,7 @@
 //! the shared example tenants.
 
 mod fixture;
+mod followon_cases;
 mod lookalikes;
 mod persistence_cases;
 mod scenarios;
