@@ -423,6 +423,44 @@ pub(crate) fn mfa_registration(
     }
     let method_id = world.ids.guid();
     let number = format!("+1 {}555{:04}", gen.range(201, 989), gen.range(100, 9999));
+    // Core Directory records the new number on the user object.
+    let details = |phone: &str| {
+        format!("[{{\"PhoneNumber\":{phone},\"AlternativePhoneNumber\":null,\"Email\":null,\"VoiceOnlyPhoneNumber\":null}}]")
+    };
+    let update_correlation = world.ids.guid();
+    world.push_directory_audit(
+        registered + Duration::seconds(72),
+        "Directory",
+        &update_correlation,
+        "UserManagement",
+        "Update user",
+        "Core Directory",
+        "Update",
+        Initiator::User {
+            person: &person,
+            ip: &ip,
+        },
+        vec![target(
+            &person.id,
+            None,
+            "User",
+            Some(&person.upn),
+            vec![
+                crate::activity::audit::modified(
+                    "StrongAuthenticationUserDetails",
+                    Some(&details("null")),
+                    &details(&format!("\"{number}\"")),
+                ),
+                crate::activity::audit::modified(
+                    "Included Updated Properties",
+                    None,
+                    "\"StrongAuthenticationUserDetails\"",
+                ),
+            ],
+        )],
+        &[("User-Agent", ATTACKER_BROWSER_UA)],
+        "",
+    );
     world
         .auth_methods
         .entry(person.id.clone())

@@ -1,5 +1,6 @@
 //! Integration tests of the tenant generator.
 
+mod detect;
 mod determinism;
 mod families;
 mod networks;
