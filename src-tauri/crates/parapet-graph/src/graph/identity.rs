@@ -78,7 +78,7 @@ impl TenantClient {
     pub async fn authentication_methods_of_users(
         &self,
         users: &[String],
-    ) -> Result<Vec<(String, Result<Vec<AuthenticationMethod>, GraphError>)>, GraphError> {
+    ) -> Result<crate::graph::PerUser<AuthenticationMethod>, GraphError> {
         self.collections_of_users(
             users,
             |u| format!("/users/{}/authentication/methods", segment(u)),

@@ -100,7 +100,7 @@ impl TenantClient {
     pub async fn inbox_rules_of_users(
         &self,
         users: &[String],
-    ) -> Result<Vec<(String, Result<Vec<MessageRule>, GraphError>)>, GraphError> {
+    ) -> Result<crate::graph::PerUser<MessageRule>, GraphError> {
         self.collections_of_users(users, |u| format!("/{}", inbox_rules_path(u)), Some(true))
             .await
     }
@@ -143,7 +143,7 @@ impl TenantClient {
         users: &[String],
         relative_url: F,
         per_mailbox: Option<bool>,
-    ) -> Result<Vec<(String, Result<Vec<T>, GraphError>)>, GraphError>
+    ) -> Result<crate::graph::PerUser<T>, GraphError>
     where
         T: serde::de::DeserializeOwned,
         F: Fn(&str) -> String,

@@ -24,6 +24,9 @@ use crate::error::GraphError;
 use crate::transport::paging::{PageStyle, Pager};
 use query::ODataQuery;
 
+/// One result per user, in the order the users were given.
+pub type PerUser<T> = Vec<(String, Result<Vec<T>, GraphError>)>;
+
 impl TenantClient {
     /// A pager over any Graph collection, for calls this crate has no typed method for.
     pub fn graph_collection<T: DeserializeOwned>(

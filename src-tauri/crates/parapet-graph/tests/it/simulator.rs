@@ -60,9 +60,7 @@ fn to_value<T: Serialize>(r: Result<T, GraphError>) -> Value {
     }
 }
 
-fn per_user<T: Serialize>(
-    r: Result<Vec<(String, Result<Vec<T>, GraphError>)>, GraphError>,
-) -> Value {
+fn per_user<T: Serialize>(r: Result<parapet_graph::graph::PerUser<T>, GraphError>) -> Value {
     match r {
         Ok(items) => Value::Array(
             items
