@@ -24,6 +24,7 @@ pub mod exchange;
 pub mod graph;
 pub mod management;
 pub mod model;
+mod tenant;
 pub mod transport;
 
 pub use auth::pkce::{AuthorizeRequest, Pkce};
