@@ -15,6 +15,29 @@
 //!   exponential backoff with jitter, inside a bounded retry budget; at most 4 concurrent
 //!   requests per mailbox.
 //! - Unknown JSON fields are kept (in each record's `extra` map), never rejected.
+//!
+//! ```no_run
+//! use parapet_graph::{ClientConfig, Credentials, Endpoints, GraphClient, TenantId};
+//! use parapet_secrets::Sensitive;
+//!
+//! # async fn scan() -> Result<(), parapet_graph::GraphError> {
+//! let graph = GraphClient::new(Endpoints::microsoft(), ClientConfig::default())?;
+//! let tenant = graph.for_tenant(
+//!     TenantId::new("contoso.onmicrosoft.com")?,
+//!     Credentials::ClientSecret { client_id: "app-id".into(), secret: Sensitive::new("…".into()) },
+//! );
+//! let to = chrono::Utc::now();
+//! let mut failures = 0;
+//! tenant
+//!     .sign_ins(to - chrono::Duration::days(180), to, None)
+//!     .for_each_page(|page| {
+//!         failures += page.iter().filter(|s| !s.succeeded()).count();
+//!         Ok(())
+//!     })
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod auth;
 mod client;

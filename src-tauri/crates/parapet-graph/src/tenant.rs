@@ -80,8 +80,8 @@ impl ApiRequest {
 
 /// A client bound to one customer tenant. Cheap to clone (shares the token cache).
 ///
-/// Tenant isolation: the only place a bearer token is attached is [`TenantClient::send`],
-/// which takes the token from this tenant's [`Authenticator`] and refuses any URL that is not
+/// Tenant isolation: the only place a bearer token is attached is `TenantClient::send`,
+/// which takes the token from this tenant's `Authenticator` and refuses any URL that is not
 /// under the configured base of the token's resource (and, for Exchange and the Management
 /// Activity API, under this tenant's path). Server-supplied links (nextLink, NextPageUri,
 /// contentUri, Location) pass through the same check.
