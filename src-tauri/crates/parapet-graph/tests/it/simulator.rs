@@ -218,3 +218,82 @@ async fn expired_tokens_are_refreshed_and_missing_consent_is_typed() {
     assert!(!format!("{wrong} {wrong:?}").contains("not-the-secret-at-all"));
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn containment_writes_against_the_simulator() {
+    let Some((sim, id, secret)) = simulator().await else {
+        return;
+    };
+    let c = client(&sim, &id, &secret, HARBORVIEW);
+    let user = "c8bff848-1c3e-43fd-bfae-10037fe3572f";
+    assert!(c.revoke_sign_in_sessions(user).await.unwrap());
+    c.set_account_enabled(user, false).await.unwrap();
+    let after = c.user(user, &["id", "accountEnabled"]).await.unwrap();
+    assert_eq!(after.account_enabled, Some(false));
+
+    let policy = c
+        .create_conditional_access_policy(parapet_graph::graph::block_users_policy(
+            "MSP-Lockout-test",
+            &[user],
+            &[],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(policy.display_name.as_deref(), Some("MSP-Lockout-test"));
+    c.delete_conditional_access_policy(&policy.id)
+        .await
+        .unwrap();
+
+    let rules = c.inbox_rules(user).await.unwrap();
+    assert_eq!(rules.len(), 3);
+    c.delete_inbox_rule(user, &rules[0].id).await.unwrap();
+    assert_eq!(c.inbox_rules(user).await.unwrap().len(), 2);
+
+    let owner = "5218f7f5-6a4a-4534-b416-0e2869d7a8fd";
+    let found = c
+        .messages(
+            owner,
+            &parapet_graph::graph::MessageFilter::InternetMessageId(
+                "<5c7cdc7cc297a80d.be6bdb3e@email.adobe.com>".into(),
+            ),
+        )
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    let moved = c
+        .move_message(owner, &found[0].id, "deleteditems")
+        .await
+        .unwrap();
+    assert_ne!(moved.id, found[0].id, "a moved message gets a new id");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn exchange_forwarding_is_cleared_through_invoke_command() {
+    let Some((sim, id, secret)) = simulator().await else {
+        return;
+    };
+    let c = client(&sim, &id, &secret, LONESTAR);
+    let before = c.mailbox("walter.morales").await.unwrap().unwrap();
+    assert_eq!(
+        before.forwarding_smtp_address.as_deref(),
+        Some("smtp:wmorales1278@gmail.com")
+    );
+    c.set_mailbox_forwarding("walter.morales", None, false)
+        .await
+        .unwrap();
+    let after = c.mailbox("walter.morales").await.unwrap().unwrap();
+    assert!(
+        after
+            .forwarding_smtp_address
+            .as_deref()
+            .unwrap_or("")
+            .is_empty(),
+        "{after:?}"
+    );
+    assert_eq!(after.deliver_to_mailbox_and_forward, Some(false));
+    // The whole tenant's mailboxes page through InvokeCommand.
+    assert_eq!(c.mailboxes().collect_all().await.unwrap().len(), 58);
+    sim.shutdown().await;
+}
