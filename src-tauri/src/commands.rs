@@ -1,7 +1,10 @@
 //! IPC commands. Each is one line: argument plumbing to the `parapet_api` function of the same
 //! name, so behaviour lives (and is tested) in the API layer.
 
-use parapet_api::dto::{AppInfo, Settings, TenantFlags, TenantOverview, TenantSummary};
+use parapet_api::dto::{
+    AppInfo, ConsentRequest, CustomerTenant, PartnerStatus, Settings, TenantFlags, TenantOverview,
+    TenantSummary,
+};
 use parapet_api::{ApiError, AppContext};
 use tauri::State;
 
@@ -40,4 +43,50 @@ pub fn update_settings(
     settings: Settings,
 ) -> Result<Settings, ApiError> {
     parapet_api::settings::update(&context, &settings)
+}
+
+#[tauri::command]
+pub fn partner_status(context: State<'_, AppContext>) -> Result<PartnerStatus, ApiError> {
+    parapet_api::partner::status(&context)
+}
+
+#[tauri::command]
+pub async fn sign_in(context: State<'_, AppContext>) -> Result<PartnerStatus, ApiError> {
+    parapet_api::partner::sign_in(&context).await
+}
+
+#[tauri::command]
+pub async fn list_customers(
+    context: State<'_, AppContext>,
+) -> Result<Vec<CustomerTenant>, ApiError> {
+    parapet_api::partner::customers(&context).await
+}
+
+#[tauri::command]
+pub async fn request_consent(
+    context: State<'_, AppContext>,
+    tenant: String,
+) -> Result<ConsentRequest, ApiError> {
+    parapet_api::onboarding::request_consent(&context, &tenant).await
+}
+
+#[tauri::command]
+pub async fn open_link(context: State<'_, AppContext>, url: String) -> Result<(), ApiError> {
+    parapet_api::onboarding::open_link(&context, &url).await
+}
+
+#[tauri::command]
+pub async fn complete_consent(
+    context: State<'_, AppContext>,
+    request_id: String,
+) -> Result<TenantSummary, ApiError> {
+    parapet_api::onboarding::complete_consent(&context, &request_id).await
+}
+
+#[tauri::command]
+pub async fn onboard_tenant(
+    context: State<'_, AppContext>,
+    tenant_id: String,
+) -> Result<TenantSummary, ApiError> {
+    parapet_api::onboarding::onboard(&context, &tenant_id).await
 }

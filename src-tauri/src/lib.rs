@@ -5,7 +5,7 @@
 
 mod commands;
 
-use parapet_api::{AppContext, ContextOptions};
+use parapet_api::ContextOptions;
 use std::process::ExitCode;
 
 /// Opens the desktop app on the workspace the options select; returns when the window closes.
@@ -14,7 +14,8 @@ pub fn run(options: &ContextOptions) -> ExitCode {
         eprintln!("parapet: {why}");
         return ExitCode::FAILURE;
     }
-    let context = match AppContext::open(options) {
+    // The demo workspace starts its simulator on Tauri's runtime, which then keeps serving it.
+    let context = match tauri::async_runtime::block_on(parapet_api::workspace::open(options)) {
         Ok(context) => context,
         Err(error) => {
             eprintln!("parapet: {}", error.message);
@@ -28,6 +29,13 @@ pub fn run(options: &ContextOptions) -> ExitCode {
             commands::list_tenants,
             commands::set_tenant_flags,
             commands::remove_tenant,
+            commands::partner_status,
+            commands::sign_in,
+            commands::list_customers,
+            commands::request_consent,
+            commands::open_link,
+            commands::complete_consent,
+            commands::onboard_tenant,
             commands::get_settings,
             commands::update_settings,
         ])

@@ -18,15 +18,21 @@ fn prerequisites() -> Result<(), String> {
 }
 
 /// A running app on a fresh data directory, with a WebDriver session on its window.
-struct App {
+pub struct App {
     client: Client,
     data_dir: tempfile::TempDir,
     _driver: KillOnDrop,
 }
 
 impl App {
-    /// Starts the app; `None` (outside CI only) when the machine cannot run it.
-    async fn start() -> Option<Self> {
+    /// Starts the app on a fresh data directory; `None` (outside CI only) when the machine
+    /// cannot run it.
+    pub async fn start() -> Option<Self> {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts the app with extra environment (e.g. where Microsoft is).
+    pub async fn start_with(environment: &[(&str, String)]) -> Option<Self> {
         if let Err(why) = prerequisites() {
             assert!(
                 !in_ci(),
@@ -43,6 +49,7 @@ impl App {
                 .args(["--port", &port.to_string()])
                 .args(["--native-port", &native_port.to_string()])
                 .env("PARAPET_DATA_DIR", data_dir.path())
+                .envs(environment.iter().map(|(k, v)| (*k, v.as_str())))
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -75,7 +82,7 @@ impl App {
     }
 
     /// Waits until the element's text satisfies `check`; returns the text.
-    async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
+    pub async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
         let mut last = String::new();
         loop {
@@ -92,7 +99,11 @@ impl App {
         }
     }
 
-    async fn click(&self, css: &str) {
+    pub async fn wait_for(&self, css: &str) {
+        self.wait_for_text(css, |_| true).await;
+    }
+
+    pub async fn click(&self, css: &str) {
         self.client
             .find(Locator::Css(css))
             .await
@@ -102,7 +113,11 @@ impl App {
             .unwrap();
     }
 
-    async fn close(self) {
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data_dir.path()
+    }
+
+    pub async fn close(self) {
         self.client.close().await.unwrap();
     }
 }

@@ -7,4 +7,5 @@
 
 mod cli;
 mod e2e;
+mod onboarding;
 mod support;

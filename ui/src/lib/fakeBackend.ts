@@ -1,17 +1,61 @@
 // An in-memory backend with the same contract as the Rust API, for UI tests.
-import { IpcError, type Backend, type Settings, type TenantSummary } from "./ipc";
+import { IpcError, type Backend, type CustomerTenant, type PartnerStatus, type Settings, type TenantSummary } from "./ipc";
 
-export function fakeBackend(initial: TenantSummary[] = []): Backend & { saved: Settings[] } {
+export interface FakeBackend extends Backend {
+  saved: Settings[];
+  opened: string[];
+}
+
+export function fakeBackend(initial: TenantSummary[] = [], customers: CustomerTenant[] = []): FakeBackend {
   let settings: Settings = { mspDisplayName: "", volumeTierBounds: [250, 1000, 5000, 20000] };
   let tenants = structuredClone(initial);
   const saved: Settings[] = [];
+  const opened: string[] = [];
+  let partner: PartnerStatus = { signedIn: false, partnerTenantId: null, technicianUpn: null, mspAppId: null };
+  const consented = new Set<string>();
+  const pending = new Map<string, string>();
   const find = (id: string) => {
     const tenant = tenants.find((t) => t.id === id);
     if (!tenant) throw new IpcError("not_found", `tenant ${id} not found`);
     return tenant;
   };
+  const onboard = (tenantId: string): TenantSummary => {
+    const customer = customers.find((c) => c.tenantId === tenantId);
+    if (!customer) throw new IpcError("invalid_input", `tenant ${tenantId} not found`);
+    if (!consented.has(tenantId)) throw new IpcError("not_consented", `the Parapet app is not consented in tenant ${tenantId}`);
+    customer.onboarded = true;
+    const row = tenant({ id: tenantId, displayName: customer.displayName, defaultDomain: customer.defaultDomain });
+    tenants = [...tenants.filter((t) => t.id !== tenantId), row];
+    return structuredClone(row);
+  };
   return {
     saved,
+    opened,
+    partnerStatus: async () => structuredClone(partner),
+    signIn: async () => {
+      partner = { signedIn: true, partnerTenantId: "partner", technicianUpn: "tech@msp.example", mspAppId: "app" };
+      return structuredClone(partner);
+    },
+    listCustomers: async () => structuredClone(customers),
+    requestConsent: async (tenantId) => {
+      const requestId = `req-${pending.size + 1}`;
+      pending.set(requestId, tenantId);
+      return { requestId, url: `https://login.example/${tenantId}/adminconsent?state=${requestId}` };
+    },
+    // Opening a consent link stands for the Global Admin accepting it.
+    openLink: async (url) => {
+      opened.push(url);
+      const requestId = new URL(url).searchParams.get("state") ?? "";
+      const tenantId = pending.get(requestId);
+      if (tenantId) consented.add(tenantId);
+    },
+    completeConsent: async (requestId) => {
+      const tenantId = pending.get(requestId);
+      if (!tenantId) throw new IpcError("not_found", "unknown consent request");
+      pending.delete(requestId);
+      return onboard(tenantId);
+    },
+    onboardTenant: async (tenantId) => onboard(tenantId),
     appInfo: async () => ({ version: "0.0.0-test", dataDir: "/tmp/parapet-test", demo: false }),
     listTenants: async () => {
       const billableUsers = tenants.reduce((sum, t) => sum + t.billableUsers, 0);

@@ -2,6 +2,9 @@
 // the generated bindings, and every rejection becomes an `IpcError` carrying the API's code.
 import type { ApiError } from "./bindings/ApiError";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { ConsentRequest } from "./bindings/ConsentRequest";
+import type { CustomerTenant } from "./bindings/CustomerTenant";
+import type { PartnerStatus } from "./bindings/PartnerStatus";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { EntraLicence } from "./bindings/EntraLicence";
 import type { Settings } from "./bindings/Settings";
@@ -9,7 +12,18 @@ import type { TenantFlags } from "./bindings/TenantFlags";
 import type { TenantOverview } from "./bindings/TenantOverview";
 import type { TenantSummary } from "./bindings/TenantSummary";
 
-export type { AppInfo, EntraLicence, ErrorCode, Settings, TenantFlags, TenantOverview, TenantSummary };
+export type {
+  AppInfo,
+  ConsentRequest,
+  CustomerTenant,
+  EntraLicence,
+  ErrorCode,
+  PartnerStatus,
+  Settings,
+  TenantFlags,
+  TenantOverview,
+  TenantSummary,
+};
 
 /** A failed call, as the API reported it. */
 export class IpcError extends Error {
@@ -27,6 +41,13 @@ export interface Backend {
   listTenants(): Promise<TenantOverview>;
   setTenantFlags(tenantId: string, flags: TenantFlags): Promise<TenantSummary>;
   removeTenant(tenantId: string): Promise<void>;
+  partnerStatus(): Promise<PartnerStatus>;
+  signIn(): Promise<PartnerStatus>;
+  listCustomers(): Promise<CustomerTenant[]>;
+  requestConsent(tenant: string): Promise<ConsentRequest>;
+  openLink(url: string): Promise<void>;
+  completeConsent(requestId: string): Promise<TenantSummary>;
+  onboardTenant(tenantId: string): Promise<TenantSummary>;
   getSettings(): Promise<Settings>;
   updateSettings(settings: Settings): Promise<Settings>;
 }
@@ -64,6 +85,13 @@ export function backendOver(invoke: Invoke): Backend {
     listTenants: () => call<TenantOverview>("list_tenants"),
     setTenantFlags: (tenantId, flags) => call<TenantSummary>("set_tenant_flags", { tenantId, flags }),
     removeTenant: (tenantId) => call<void>("remove_tenant", { tenantId }),
+    partnerStatus: () => call<PartnerStatus>("partner_status"),
+    signIn: () => call<PartnerStatus>("sign_in"),
+    listCustomers: () => call<CustomerTenant[]>("list_customers"),
+    requestConsent: (tenant) => call<ConsentRequest>("request_consent", { tenant }),
+    openLink: (url) => call<void>("open_link", { url }),
+    completeConsent: (requestId) => call<TenantSummary>("complete_consent", { requestId }),
+    onboardTenant: (tenantId) => call<TenantSummary>("onboard_tenant", { tenantId }),
     getSettings: () => call<Settings>("get_settings"),
     updateSettings: (settings) => call<Settings>("update_settings", { settings }),
   };

@@ -1,6 +1,9 @@
+use crate::connection::{Connection, UrlOpener};
+use crate::onboarding::PendingConsent;
 use crate::ApiError;
 use parapet_secrets::Keyring;
 use parapet_store::Store;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -25,18 +28,47 @@ pub struct ContextOptions {
     pub data_dir: Option<PathBuf>,
     /// Real or demo profile.
     pub workspace: Workspace,
+    /// Everything Microsoft under one base URL (the simulator's layout), instead of
+    /// Microsoft's production hosts.
+    pub microsoft_base: Option<String>,
+    /// How sign-in and consent links are opened.
+    pub opener: UrlOpener,
+}
+
+impl ContextOptions {
+    /// A real workspace in `data_dir` against Microsoft, opening links in the system browser.
+    pub fn new(data_dir: Option<PathBuf>, workspace: Workspace) -> Self {
+        Self {
+            data_dir,
+            workspace,
+            microsoft_base: None,
+            opener: UrlOpener::SystemBrowser,
+        }
+    }
 }
 
 /// Everything a use case needs, built once at start-up and shared by reference.
 ///
 /// There are no global statics: the shell hands this to Tauri's state, the CLI and tests hold
 /// it on the stack.
-#[derive(Debug)]
 pub struct AppContext {
     data_dir: PathBuf,
     workspace: Workspace,
     store: Mutex<Store>,
     keyring: Keyring,
+    connection: Connection,
+    pending_consents: Mutex<HashMap<String, PendingConsent>>,
+    simulator: Option<parapet_simulator::RunningSimulator>,
+}
+
+impl std::fmt::Debug for AppContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppContext")
+            .field("data_dir", &self.data_dir)
+            .field("workspace", &self.workspace)
+            .field("endpoints", &self.connection.endpoints)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppContext {
@@ -57,12 +89,39 @@ impl AppContext {
             Workspace::Real => APP_IDENTIFIER.to_string(),
             Workspace::Demo => format!("{APP_IDENTIFIER}.demo"),
         };
+        let connection =
+            Connection::new(options.microsoft_base.as_deref(), options.opener.clone())?;
         Ok(Self {
             data_dir,
             workspace: options.workspace,
             store: Mutex::new(store),
             keyring: Keyring::open(namespace),
+            connection,
+            pending_consents: Mutex::new(HashMap::new()),
+            simulator: None,
         })
+    }
+
+    /// Keeps the demo workspace's simulator running as long as the context lives.
+    pub(crate) fn with_simulator(mut self, simulator: parapet_simulator::RunningSimulator) -> Self {
+        self.simulator = Some(simulator);
+        self
+    }
+
+    /// Where Microsoft is, and how links are opened.
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// The built-in simulator serving the demo workspace, if this is the demo.
+    pub fn simulator(&self) -> Option<&parapet_simulator::RunningSimulator> {
+        self.simulator.as_ref()
+    }
+
+    pub(crate) fn pending_consents(&self) -> MutexGuard<'_, HashMap<String, PendingConsent>> {
+        self.pending_consents
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The workspace's data directory.

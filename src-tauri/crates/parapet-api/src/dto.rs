@@ -83,3 +83,43 @@ pub struct Settings {
     /// Upper bounds of the billable-user volume tiers, ascending.
     pub volume_tier_bounds: Vec<u32>,
 }
+
+/// The technician's partner-tenant sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerStatus {
+    /// A refresh token for the partner tenant is in the keyring.
+    pub signed_in: bool,
+    /// The partner tenant's id.
+    pub partner_tenant_id: Option<String>,
+    /// Who signed in.
+    pub technician_upn: Option<String>,
+    /// The MSP's own multi-tenant app that customers consent to.
+    pub msp_app_id: Option<String>,
+}
+
+/// A customer tenant from Partner Center (contracts and GDAP relationships).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerTenant {
+    /// Entra tenant id.
+    pub tenant_id: String,
+    /// Name as recorded when the relationship was created.
+    pub display_name: String,
+    /// Default domain as recorded then (may be empty for GDAP-only customers).
+    pub default_domain: String,
+    /// GDAP relationship status, when there is one (`active`, `approvalPending`, ...).
+    pub gdap_status: Option<String>,
+    /// Already onboarded in this workspace.
+    pub onboarded: bool,
+}
+
+/// An admin-consent link waiting to be completed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentRequest {
+    /// Pass to `complete_consent` to wait for the tenant's answer.
+    pub request_id: String,
+    /// The link for the tenant's Global Admin.
+    pub url: String,
+}

@@ -23,6 +23,18 @@ pub enum ErrorCode {
     Storage,
     /// The OS keyring is missing, locked or refused access.
     KeyringUnavailable,
+    /// The technician must sign in (again) to the partner tenant.
+    NotSignedIn,
+    /// The tenant has not (or no longer) consented to the MSP's app.
+    NotConsented,
+    /// Microsoft refused for lack of a permission, role or licence.
+    PermissionMissing,
+    /// Microsoft kept throttling; try again later.
+    Throttled,
+    /// Microsoft could not be reached, or answered with an error it explains in the message.
+    Microsoft,
+    /// A wait ran out (e.g. nobody completed the consent page).
+    Timeout,
     /// A bug or an unexpected state.
     Internal,
 }
@@ -66,5 +78,27 @@ impl From<parapet_secrets::SecretsError> for ApiError {
 impl From<parapet_snapshot::SnapshotError> for ApiError {
     fn from(error: parapet_snapshot::SnapshotError) -> Self {
         Self::new(ErrorCode::InvalidInput, error.to_string())
+    }
+}
+
+impl From<parapet_graph::GraphError> for ApiError {
+    fn from(error: parapet_graph::GraphError) -> Self {
+        use parapet_graph::GraphError as G;
+        let code = match &error {
+            G::NotConsented { .. } => ErrorCode::NotConsented,
+            G::SignInExpired { .. } | G::InteractionRequired { .. } | G::Unauthorized { .. } => {
+                ErrorCode::NotSignedIn
+            }
+            G::Forbidden { .. } | G::NoPremiumLicence { .. } => ErrorCode::PermissionMissing,
+            G::Throttled { .. } => ErrorCode::Throttled,
+            G::TenantNotFound { .. } | G::BadRequest { .. } | G::Config { .. } => {
+                ErrorCode::InvalidInput
+            }
+            G::NotFound { .. } => ErrorCode::NotFound,
+            G::Timeout { .. } => ErrorCode::Timeout,
+            _ => ErrorCode::Microsoft,
+        };
+        // GraphError messages carry Microsoft's own error text and never a token or secret.
+        Self::new(code, error.to_string())
     }
 }

@@ -8,12 +8,19 @@
 
 pub mod app;
 pub mod billing;
+mod connection;
 mod context;
 pub mod dto;
 mod error;
+mod loopback;
+pub mod onboarding;
+pub mod partner;
 pub mod scan;
 pub mod settings;
+pub mod simulator;
 pub mod tenants;
+pub mod workspace;
 
+pub use connection::{Connection, UrlOpener, PUBLIC_CLIENT_ID};
 pub use context::{default_data_dir, AppContext, ContextOptions, Workspace, APP_IDENTIFIER};
 pub use error::{ApiError, ErrorCode};

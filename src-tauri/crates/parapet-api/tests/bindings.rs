@@ -4,7 +4,8 @@
 //! changing a type in `parapet_api::dto`.
 
 use parapet_api::dto::{
-    AppInfo, EntraLicence, Settings, TenantFlags, TenantOverview, TenantSummary,
+    AppInfo, ConsentRequest, CustomerTenant, EntraLicence, PartnerStatus, Settings, TenantFlags,
+    TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, ErrorCode};
 use std::path::{Path, PathBuf};
@@ -21,6 +22,9 @@ fn rendered() -> Vec<(String, String)> {
         one::<TenantFlags>(),
         one::<EntraLicence>(),
         one::<TenantOverview>(),
+        one::<PartnerStatus>(),
+        one::<CustomerTenant>(),
+        one::<ConsentRequest>(),
         one::<Settings>(),
         one::<ApiError>(),
         one::<ErrorCode>(),

@@ -3,7 +3,8 @@
 //! app uses, so a scripted job and a click do exactly the same thing.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use parapet_api::{AppContext, ContextOptions, Workspace};
+use parapet_api::simulator::{RetentionMode, SimOptions, ThrottleMode};
+use parapet_api::{ContextOptions, UrlOpener, Workspace};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +22,26 @@ pub struct Cli {
     /// Open the demo workspace (demo tenants served by the built-in Graph simulator).
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// Reach Microsoft (login, Graph, Exchange, Management) under this base URL instead of
+    /// Microsoft's hosts, e.g. a `parapet sim` at http://127.0.0.1:PORT.
+    #[arg(
+        long,
+        env = "PARAPET_MICROSOFT_BASE",
+        global = true,
+        value_name = "URL"
+    )]
+    pub microsoft_base: Option<String>,
+
+    /// Write sign-in and consent links to this file instead of opening a browser (tests).
+    #[arg(
+        long,
+        env = "PARAPET_OPEN_URLS_TO",
+        global = true,
+        value_name = "FILE",
+        hide = true
+    )]
+    pub open_urls_to: Option<PathBuf>,
 
     /// A headless job; omit to open the app.
     #[command(subcommand)]
@@ -48,6 +69,46 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Serve tenant snapshots as Microsoft would (login, Graph, Exchange, Management Activity)
+    /// on 127.0.0.1 until interrupted.
+    Sim {
+        /// A snapshot directory to serve as a customer tenant; repeat for more tenants.
+        #[arg(long = "snapshot", value_name = "DIR", required = true)]
+        snapshots: Vec<PathBuf>,
+        /// Port on 127.0.0.1 (default: a free one).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Microsoft's documented throttling, or none.
+        #[arg(long, value_enum, default_value_t = Throttle::Realistic)]
+        throttle: Throttle,
+        /// Share of requests answered with 503 Service Unavailable, 0.0 to 1.0.
+        #[arg(long = "faults", value_name = "RATE", default_value_t = 0.0)]
+        fault_rate: f64,
+        /// Serve logs only as far back as each tenant's licence keeps them, or everything.
+        #[arg(long, value_enum, default_value_t = Retention::All)]
+        retention: Retention,
+        /// Start every customer tenant with admin consent already given.
+        #[arg(long)]
+        consented: bool,
+    },
+}
+
+/// `--throttle` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Throttle {
+    /// Microsoft's documented limits, answered with 429 and Retry-After.
+    Realistic,
+    /// No limits.
+    Off,
+}
+
+/// `--retention` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Retention {
+    /// 7 days of sign-ins without Entra ID P1, 30 with it; 180 days of audit log.
+    Realistic,
+    /// Everything in the snapshot.
+    All,
 }
 
 /// Output formats of headless jobs.
@@ -69,6 +130,11 @@ impl Cli {
             } else {
                 Workspace::Real
             },
+            microsoft_base: self.microsoft_base.clone(),
+            opener: match &self.open_urls_to {
+                Some(path) => UrlOpener::RecordTo(path.clone()),
+                None => UrlOpener::SystemBrowser,
+            },
         }
     }
 }
@@ -86,6 +152,30 @@ pub fn run(command: &Command, options: &ContextOptions) -> ExitCode {
 
 fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> Result<(), String> {
     match command {
+        Command::Sim {
+            snapshots,
+            port,
+            throttle,
+            fault_rate,
+            retention,
+            consented,
+        } => {
+            let options = SimOptions {
+                snapshots: snapshots.clone(),
+                port: *port,
+                throttle: match throttle {
+                    Throttle::Realistic => ThrottleMode::Realistic,
+                    Throttle::Off => ThrottleMode::Off,
+                },
+                fault_rate: *fault_rate,
+                retention: match retention {
+                    Retention::Realistic => RetentionMode::Realistic,
+                    Retention::All => RetentionMode::All,
+                },
+                consented: *consented,
+            };
+            serve_until_interrupted(options, out)
+        }
         Command::Scan { snapshot, format } => {
             let report = parapet_api::scan::scan_snapshot_dir(snapshot).map_err(|e| e.message)?;
             let text = match format {
@@ -97,7 +187,10 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
             out.write_all(text.as_bytes()).map_err(|e| e.to_string())
         }
         Command::Tenants { format } => {
-            let context = AppContext::open(options).map_err(|e| e.message)?;
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            let context = runtime
+                .block_on(parapet_api::workspace::open(options))
+                .map_err(|e| e.message)?;
             let tenants = parapet_api::tenants::list(&context)
                 .map_err(|e| e.message)?
                 .tenants;
@@ -127,6 +220,21 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
             out.write_all(text.as_bytes()).map_err(|e| e.to_string())
         }
     }
+}
+
+fn serve_until_interrupted(options: SimOptions, out: &mut dyn Write) -> Result<(), String> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let simulator = parapet_api::simulator::serve(options)
+            .await
+            .map_err(|e| e.message)?;
+        writeln!(out, "{}", simulator.describe()).map_err(|e| e.to_string())?;
+        writeln!(out, "Press Ctrl-C to stop.").map_err(|e| e.to_string())?;
+        out.flush().map_err(|e| e.to_string())?;
+        tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+        simulator.shutdown().await;
+        Ok(())
+    })
 }
 
 /// Rule names, subjects and user agents are attacker-controlled: before text reaches a

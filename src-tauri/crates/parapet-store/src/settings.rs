@@ -8,6 +8,14 @@ pub enum SettingKey {
     MspDisplayName,
     /// Upper bounds (inclusive) of the billable-user volume tiers, comma-separated.
     VolumeTierBounds,
+    /// The MSP's own (partner) tenant id, learned at sign-in.
+    PartnerTenantId,
+    /// The technician who signed in (UPN), for display.
+    TechnicianUpn,
+    /// Application (client) id of the MSP's own multi-tenant app that customers consent to.
+    MspAppId,
+    /// Object id of that application in the partner tenant.
+    MspAppObjectId,
 }
 
 impl SettingKey {
@@ -15,6 +23,10 @@ impl SettingKey {
         match self {
             Self::MspDisplayName => "msp_display_name",
             Self::VolumeTierBounds => "volume_tier_bounds",
+            Self::PartnerTenantId => "partner_tenant_id",
+            Self::TechnicianUpn => "technician_upn",
+            Self::MspAppId => "msp_app_id",
+            Self::MspAppObjectId => "msp_app_object_id",
         }
     }
 }

@@ -1,0 +1,81 @@
+//! Opening a workspace: the real one as it is, or the demo workspace with its simulator.
+//!
+//! The demo workspace is rebuilt at every start: its tenants come from Parapet's own seeded
+//! tenant generator (never from test scenarios), served by the built-in Graph simulator on
+//! 127.0.0.1, and onboarded through the same sign-in and consent code a real tenant goes
+//! through. Its data directory and keyring namespace are its own.
+
+use crate::connection::UrlOpener;
+use crate::{ApiError, AppContext, ContextOptions, ErrorCode, Workspace};
+use chrono::{DurationRound, Utc};
+
+/// Opens the workspace the options select, ready for use.
+pub async fn open(options: &ContextOptions) -> Result<AppContext, ApiError> {
+    match options.workspace {
+        Workspace::Real => AppContext::open(options),
+        Workspace::Demo => open_demo(options).await,
+    }
+}
+
+async fn open_demo(options: &ContextOptions) -> Result<AppContext, ApiError> {
+    let data_dir = match &options.data_dir {
+        Some(dir) => dir.clone(),
+        None => crate::default_data_dir(Workspace::Demo)?,
+    };
+    // A fresh demo each start: the simulated Microsoft starts fresh too, so yesterday's
+    // app registration and tokens would not exist there.
+    for file in ["parapet.db", "parapet.db-wal", "parapet.db-shm"] {
+        let path = data_dir.join(file);
+        if path.exists() {
+            std::fs::remove_file(&path).map_err(|e| {
+                ApiError::storage(format!(
+                    "cannot reset the demo workspace {}: {e}",
+                    path.display()
+                ))
+            })?;
+        }
+    }
+    // Whole hours keep the demo's data identical within an hour, whatever the start second.
+    let end = Utc::now()
+        .duration_trunc(chrono::Duration::hours(1))
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let tenants = parapet_tenantgen::demo_tenants(end).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("cannot generate the demo tenants: {e}"),
+        )
+    })?;
+    let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
+        snapshots: tenants
+            .into_iter()
+            .map(|generated| generated.snapshot)
+            .collect(),
+        consented: true,
+        retention: parapet_simulator::RetentionMode::Realistic,
+        ..parapet_simulator::SimConfig::default()
+    })
+    .await
+    .map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("cannot start the demo's simulator: {e}"),
+        )
+    })?;
+    let origin = simulator
+        .base_urls()
+        .login
+        .trim_end_matches("/login")
+        .to_string();
+    let context = AppContext::open(&ContextOptions {
+        data_dir: Some(data_dir),
+        workspace: Workspace::Demo,
+        microsoft_base: Some(origin),
+        opener: UrlOpener::FollowInProcess,
+    })?
+    .with_simulator(simulator);
+    crate::partner::sign_in(&context).await?;
+    for customer in crate::partner::customers(&context).await? {
+        crate::onboarding::onboard(&context, &customer.tenant_id).await?;
+    }
+    Ok(context)
+}
