@@ -40,6 +40,11 @@ impl SimControl {
         self.app.lock().advance(by);
     }
 
+    /// How PATCHes of `accountEnabled` on directory-synced users behave (default: accepted).
+    pub fn set_synced_account_policy(&self, policy: crate::state::SyncedAccountPolicy) {
+        self.app.lock().synced_account_policy = policy;
+    }
+
     /// Turns background sign-in generation on clock advances on or off (off at start).
     pub fn set_background_activity(&self, enabled: bool) {
         self.app.lock().background_activity = enabled;

@@ -83,6 +83,7 @@ pub use control::{SimControl, TenantEvents};
 pub use error::SimError;
 pub use faults::FaultSettings;
 pub use server::{start, BaseUrls, PartnerSignIn, RunningSimulator};
+pub use state::SyncedAccountPolicy;
 pub use throttle::ThrottleLimits;
 
 /// The desktop client id the technician signs in with (registered in the partner tenant).

@@ -82,3 +82,38 @@ pub fn select(record: &Map<String, Value>, select: Option<&str>) -> Value {
     }
     Value::Object(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_rejected() {
+        for c in [
+            Cursor::Offset(0),
+            Cursor::Offset(12345),
+            Cursor::After("2026-11-20T08:14:54.9664066Z".into(), "a|b".into()),
+        ] {
+            let back = decode_cursor(&encode_cursor(&c)).expect("decodes");
+            match (c, back) {
+                (Cursor::Offset(a), Cursor::Offset(b)) => assert_eq!(a, b),
+                (Cursor::After(t1, i1), Cursor::After(t2, i2)) => assert_eq!((t1, i1), (t2, i2)),
+                _ => panic!("cursor kind changed"),
+            }
+        }
+        for bad in ["", "garbage", "bzp4", "!!!"] {
+            assert!(decode_cursor(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn select_keeps_annotations_and_nulls_unset_properties() {
+        let rec = json!({"@odata.type": "#x", "id": "1", "displayName": "A", "mail": "a@b"});
+        let out = select(rec.as_object().expect("object"), Some("ID, jobTitle"));
+        assert_eq!(
+            out,
+            json!({"@odata.type": "#x", "id": "1", "jobTitle": null})
+        );
+    }
+}

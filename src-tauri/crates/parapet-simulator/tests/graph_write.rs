@@ -523,3 +523,82 @@ async fn background_activity_follows_containment() {
     assert!(week.iter().any(|s| s["status"]["errorCode"] == 0));
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn synced_users_can_revert_or_refuse_a_disable() {
+    use parapet_simulator::SyncedAccountPolicy;
+    let Some(shared) = shared_dir() else { return };
+    let dir = scenario(&shared, "harborview-dental");
+    let users = read_json(&dir.join("users.json"));
+    let synced = users
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["onPremisesSyncEnabled"] == json!(true) && u["accountEnabled"] == json!(true))
+        .expect("synced");
+    let sid = synced["id"].as_str().expect("id");
+    let sim = sim(&shared, |_| {}).await;
+    let token = app_token(&sim, HARBORVIEW, GRAPH).await;
+    let g = sim.base_urls().graph;
+    let user_url = format!("{g}/v1.0/users/{sid}?$select=accountEnabled");
+    let disable = json!({"accountEnabled": false});
+
+    sim.control()
+        .set_synced_account_policy(SyncedAccountPolicy::RevertAfter(120));
+    assert_eq!(
+        send(
+            "PATCH",
+            &format!("{g}/v1.0/users/{sid}"),
+            &token,
+            Some(disable.clone())
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        get(&user_url, &token).await.2["accountEnabled"],
+        json!(false)
+    );
+    sim.control().advance_clock(chrono::Duration::seconds(121));
+    assert_eq!(
+        get(&user_url, &token).await.2["accountEnabled"],
+        json!(true),
+        "the sync put it back"
+    );
+
+    sim.control()
+        .set_synced_account_policy(SyncedAccountPolicy::Reject);
+    let (status, _, body) = send(
+        "PATCH",
+        &format!("{g}/v1.0/users/{sid}"),
+        &token,
+        Some(disable),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("Request_BadRequest"))
+    );
+
+    // mailboxSettings/userPurpose tells shared mailboxes apart.
+    let mailboxes = read_json(&dir.join("mailboxes.json"));
+    for m in mailboxes.as_array().expect("mailboxes") {
+        let want = match m["recipientTypeDetails"].as_str().expect("type") {
+            "SharedMailbox" => "shared",
+            "RoomMailbox" => "room",
+            "UserMailbox" => "user",
+            _ => continue,
+        };
+        let (status, _, body) = get(
+            &format!(
+                "{g}/v1.0/users/{}/mailboxSettings/userPurpose",
+                m["userId"].as_str().expect("id")
+            ),
+            &token,
+        )
+        .await;
+        assert_eq!((status, body["value"].as_str()), (200, Some(want)));
+    }
+    sim.shutdown().await;
+}

@@ -43,7 +43,12 @@ async fn report_and_ca_limits_answer_429_as_documented() {
     let other = token_for_other(&sim).await;
     assert_eq!(get(&url, &other).await.0, 200);
 
-    // Conditional Access: 1 per second and no Retry-After.
+    // Conditional Access: 1 per second and no Retry-After (a longer window keeps a slow machine
+    // from letting the second request through).
+    sim.control().set_throttle_limits(ThrottleLimits {
+        ca_window_secs: 30.0,
+        ..ThrottleLimits::default()
+    });
     let ca = format!("{g}/v1.0/identity/conditionalAccess/policies");
     assert_eq!(get(&ca, &token).await.0, 200);
     let (status, headers, _) = get(&ca, &token).await;
@@ -90,7 +95,7 @@ async fn mailbox_concurrency_and_rate_limits() {
     let token = app_token(&sim, HARBORVIEW, GRAPH).await;
     let g = sim.base_urls().graph;
     sim.control().set_faults(FaultSettings {
-        latency_ms: 400,
+        latency_ms: 1500,
         ..FaultSettings::default()
     });
     let url = format!("{g}/v1.0/users/{u1}/messages?$top=1");

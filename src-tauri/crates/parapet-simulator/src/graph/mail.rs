@@ -29,6 +29,9 @@ pub fn route(
         ));
     }
     let m = req.method.as_str();
+    if let ["mailboxSettings", rest @ ..] = rest {
+        return Some(mailbox_settings(st, ctx, req, user_id, rest));
+    }
     Some(match (m, rest) {
         (_, ["mailFolders", folder, "messageRules", rule @ ..])
             if folder.eq_ignore_ascii_case("inbox") =>
@@ -93,6 +96,59 @@ fn with_message_defaults(m: &Record) -> Record {
         out.entry("sender").or_insert(from);
     }
     out
+}
+
+/// `mailboxSettings` (read-only here); `userPurpose` comes from Exchange's RecipientTypeDetails.
+fn mailbox_settings(
+    st: &SimState,
+    ctx: &Ctx,
+    req: &GraphRequest,
+    user_id: &str,
+    rest: &[&str],
+) -> SimResponse {
+    if req.method != "GET" {
+        return method_not_allowed(ctx);
+    }
+    let details = st
+        .data(&ctx.tenant_id)
+        .and_then(|d| {
+            d.mailboxes
+                .iter()
+                .find(|m| str_field(m, "userId").is_some_and(|u| u.eq_ignore_ascii_case(user_id)))
+        })
+        .and_then(|m| str_field(m, "recipientTypeDetails"))
+        .unwrap_or("UserMailbox");
+    let purpose = match details {
+        "UserMailbox" => "user",
+        "SharedMailbox" => "shared",
+        "RoomMailbox" => "room",
+        "EquipmentMailbox" => "equipment",
+        "LinkedMailbox" => "linked",
+        _ => "others",
+    };
+    let fragment = format!("users('{user_id}')/mailboxSettings");
+    match rest {
+        [] => SimResponse::json(
+            200,
+            json!({
+                "@odata.context": ctx.context(req, &fragment),
+                "timeZone": "UTC", "dateFormat": "M/d/yyyy", "timeFormat": "h:mm tt",
+                "language": {"locale": "en-US", "displayName": "English (United States)"},
+                "automaticRepliesSetting": {"status": "disabled", "externalAudience": "all"},
+                "delegateMeetingMessageDeliveryOptions": "sendToDelegateOutlookOnly",
+                "userPurpose": purpose,
+            }),
+        ),
+        ["userPurpose"] => SimResponse::json(
+            200,
+            json!({"@odata.context": ctx.context(req, &format!("{fragment}/userPurpose")), "value": purpose}),
+        ),
+        _ => ctx.error(
+            400,
+            "BadRequest",
+            "Resource not found for the segment in mailboxSettings.",
+        ),
+    }
 }
 
 fn item_not_found(ctx: &Ctx) -> SimResponse {

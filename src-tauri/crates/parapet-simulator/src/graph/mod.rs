@@ -137,6 +137,9 @@ pub async fn dispatch(
     };
     let mut resp = {
         let mut st = app.lock();
+        if let Some(d) = st.data_mut(&ctx.tenant_id) {
+            d.apply_due_reverts(now);
+        }
         route(&mut st, &ctx, &req)
     };
     drop(slot);

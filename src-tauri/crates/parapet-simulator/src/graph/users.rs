@@ -6,7 +6,7 @@ use super::{devices, mail, Ctx};
 use crate::clock::graph_time;
 use crate::http::{GraphRequest, SimResponse};
 use crate::state::tenant::{str_field, Record};
-use crate::state::SimState;
+use crate::state::{SimState, SyncedAccountPolicy};
 use serde_json::{json, Value};
 
 /// Graph's default user projection (API reference §4.1).
@@ -41,7 +41,7 @@ pub fn route(
             ("GET", []) => get_user(st, ctx, req, &user_id),
             ("PATCH", []) => patch_user(st, ctx, req, &user_id),
             ("POST", ["revokeSignInSessions"]) => revoke(st, ctx, req, &user_id),
-            (_, ["messages", ..] | ["mailFolders", ..]) => {
+            (_, ["messages", ..] | ["mailFolders", ..] | ["mailboxSettings", ..]) => {
                 return mail::route(st, ctx, req, &user_id, rest)
             }
             ("GET", ["registeredDevices"] | ["ownedDevices"]) => {
@@ -127,6 +127,7 @@ fn get_user(st: &SimState, ctx: &Ctx, req: &GraphRequest, user_id: &str) -> SimR
 }
 
 fn patch_user(st: &mut SimState, ctx: &Ctx, req: &GraphRequest, user_id: &str) -> SimResponse {
+    let policy = st.synced_account_policy;
     let Some(Value::Object(patch)) = req.body.clone() else {
         return ctx.error(
             400,
@@ -143,6 +144,23 @@ fn patch_user(st: &mut SimState, ctx: &Ctx, req: &GraphRequest, user_id: &str) -
     let synced = user.get("onPremisesSyncEnabled").and_then(Value::as_bool) == Some(true);
     if synced && patch.contains_key("passwordProfile") {
         return ctx.error(400, "Request_BadRequest", SYNCED_MESSAGE);
+    }
+    let mut revert = None;
+    if synced && patch.contains_key("accountEnabled") {
+        match policy {
+            SyncedAccountPolicy::Accept => {}
+            SyncedAccountPolicy::Reject => {
+                return ctx.error(400, "Request_BadRequest", SYNCED_MESSAGE)
+            }
+            // The next directory-sync export puts the on-premises value back (API reference §5.3).
+            SyncedAccountPolicy::RevertAfter(secs) => {
+                let before = user
+                    .get("accountEnabled")
+                    .cloned()
+                    .unwrap_or(Value::Bool(true));
+                revert = Some((ctx.now + chrono::Duration::seconds(secs as i64), before));
+            }
+        }
     }
     if let Some(v) = patch.get("accountEnabled") {
         if !v.is_boolean() {
@@ -163,6 +181,9 @@ fn patch_user(st: &mut SimState, ctx: &Ctx, req: &GraphRequest, user_id: &str) -
             continue;
         }
         user.insert(k, v);
+    }
+    if let (Some((at, value)), Some(d)) = (revert, st.data_mut(&ctx.tenant_id)) {
+        d.pending_reverts.push((user_id.to_string(), at, value));
     }
     SimResponse::empty(204)
 }

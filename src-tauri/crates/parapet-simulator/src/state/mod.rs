@@ -29,7 +29,20 @@ pub struct SimState {
     pub subscriptions: HashMap<String, BTreeMap<String, Value>>,
     /// Whether advancing the clock generates background sign-ins (see `crate::activity`).
     pub background_activity: bool,
+    pub synced_account_policy: SyncedAccountPolicy,
     rng: StdRng,
+}
+
+/// What a PATCH of `accountEnabled` does to a directory-synced user (API reference §5.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncedAccountPolicy {
+    /// Accepted and kept.
+    Accept,
+    /// Accepted, then silently reverted by the next sync this many sim seconds later.
+    RevertAfter(u64),
+    /// Refused with 400 `Request_BadRequest`.
+    Reject,
 }
 
 pub struct AuditQuery {
@@ -60,6 +73,7 @@ impl SimState {
             audit_queries: HashMap::new(),
             subscriptions: HashMap::new(),
             background_activity: false,
+            synced_account_policy: SyncedAccountPolicy::Accept,
             rng,
         }
     }

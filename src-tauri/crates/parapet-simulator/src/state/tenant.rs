@@ -44,6 +44,8 @@ pub struct TenantData {
     pub ca_policies: Vec<Record>,
     /// Password reset long-running operations by id (`authentication/operations/{id}`).
     pub password_operations: BTreeMap<String, Record>,
+    /// (user id, due time, value): `accountEnabled` values a directory sync will put back.
+    pub pending_reverts: Vec<(String, DateTime<Utc>, Value)>,
     /// App ids with admin consent (a service principal) in this tenant.
     pub consented_apps: BTreeSet<String>,
     /// Set by `SimConfig::consented` or the admin surface: every partner app counts as consented.
@@ -141,6 +143,19 @@ impl TenantData {
         self.user(id_or_upn)
             .and_then(|u| str_field(u, "id"))
             .map(str::to_ascii_lowercase)
+    }
+
+    /// Applies the directory-sync reverts that are due at `now`.
+    pub fn apply_due_reverts(&mut self, now: DateTime<Utc>) {
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending_reverts)
+            .into_iter()
+            .partition(|(_, at, _)| *at <= now);
+        self.pending_reverts = later;
+        for (user, _, value) in due {
+            if let Some(u) = self.user_mut(&user) {
+                u.insert("accountEnabled".into(), value);
+            }
+        }
     }
 
     pub fn is_consented(&self, app_id: &str) -> bool {
