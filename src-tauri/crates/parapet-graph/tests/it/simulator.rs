@@ -31,8 +31,8 @@ async fn simulator() -> Option<(RunningSimulator, String, String)> {
     }
     // Small report windows keep the throttled runs short while still throttling.
     sim.control().set_throttle_limits(ThrottleLimits {
-        reports_requests: 3,
-        reports_window_secs: 1.0,
+        reports_requests: 1,
+        reports_window_secs: 3.0,
         ..ThrottleLimits::default()
     });
     Some((sim, client_id, secret))
@@ -81,7 +81,9 @@ async fn scan(c: &TenantClient, now: chrono::DateTime<chrono::Utc>) -> Value {
         .await
         .unwrap();
     let ids: Vec<String> = users.iter().filter_map(|u| u.id.clone()).collect();
+    let activity = management_records(c, now).await;
     json!({
+        "activity": to_value(activity),
         "users": to_value(Ok(users)),
         "skus": to_value(c.subscribed_skus().await),
         "signIns": to_value(c.sign_ins(from, now, None).collect_all().await),
@@ -97,6 +99,27 @@ async fn scan(c: &TenantClient, now: chrono::DateTime<chrono::Utc>) -> Value {
         "transportRules": to_value(c.transport_rules().await),
         "inboundConnectors": to_value(c.inbound_connectors().await),
     })
+}
+
+/// Six days of Audit.Exchange content: listing (NextPageUri paging) and every blob.
+async fn management_records(
+    c: &TenantClient,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<parapet_graph::model::management::AuditRecord>, GraphError> {
+    use parapet_graph::management::ContentType;
+    c.start_subscription(ContentType::Exchange).await?;
+    let mut records = Vec::new();
+    for day in 0..6 {
+        let end = now - Days::days(day);
+        let blobs = c
+            .list_content(ContentType::Exchange, end - Days::hours(24), end)
+            .collect_all()
+            .await?;
+        for blob in &blobs {
+            records.extend(c.fetch_content(blob).await?);
+        }
+    }
+    Ok(records)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -295,5 +318,47 @@ async fn exchange_forwarding_is_cleared_through_invoke_command() {
     assert_eq!(after.deliver_to_mailbox_and_forward, Some(false));
     // The whole tenant's mailboxes page through InvokeCommand.
     assert_eq!(c.mailboxes().collect_all().await.unwrap().len(), 58);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn management_activity_content_through_the_simulator() {
+    let Some((sim, id, secret)) = simulator().await else {
+        return;
+    };
+    let c = client(&sim, &id, &secret, HARBORVIEW);
+    let subscription = c
+        .start_subscription(parapet_graph::management::ContentType::Exchange)
+        .await
+        .unwrap();
+    assert_eq!(subscription.status.as_deref(), Some("enabled"));
+    assert!(c
+        .list_subscriptions()
+        .await
+        .unwrap()
+        .iter()
+        .any(|s| s.content_type == "Audit.Exchange"));
+    let now = sim.control().now();
+    let mut records = 0;
+    let mut blobs = 0;
+    // Six whole days: a window starting exactly 7 days back would lapse in flight (AF20030).
+    for day in 0..6 {
+        let end = now - Days::days(day);
+        let listed = c
+            .list_content(
+                parapet_graph::management::ContentType::Exchange,
+                end - Days::hours(24),
+                end,
+            )
+            .collect_all()
+            .await
+            .unwrap();
+        for blob in &listed {
+            records += c.fetch_content(blob).await.unwrap().len();
+        }
+        blobs += listed.len();
+    }
+    eprintln!("{blobs} blobs, {records} records");
+    assert!(blobs > 0 && records > 0, "{blobs} blobs, {records} records");
     sim.shutdown().await;
 }
