@@ -100,9 +100,19 @@ pub(crate) struct Person {
     pub manager: Option<usize>,
     /// When the person left the company (account disabled): no activity after it.
     pub left: Option<DateTime<Utc>>,
+    /// A replacement phone and when it took over (the new-phone look-alike).
+    pub new_phone: Option<(DateTime<Utc>, Phone)>,
 }
 
 impl Person {
+    /// The phone in use at `time`.
+    pub(crate) fn phone_at(&self, time: DateTime<Utc>) -> &Phone {
+        match &self.new_phone {
+            Some((from, phone)) if time >= *from => phone,
+            _ => &self.phone,
+        }
+    }
+
     pub(crate) fn is_staff(&self) -> bool {
         self.kind == PersonKind::Staff
     }

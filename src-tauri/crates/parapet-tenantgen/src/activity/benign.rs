@@ -62,12 +62,13 @@ pub(crate) fn desktop_device(person: &Person) -> SeenDevice {
     }
 }
 
-pub(crate) fn phone_device(person: &Person) -> SeenDevice {
+pub(crate) fn phone_device(person: &Person, time: DateTime<Utc>) -> SeenDevice {
+    let phone = person.phone_at(time);
     SeenDevice::Registered {
-        device_id: person.phone.device_id.clone(),
-        name: person.phone.model.to_owned(),
-        os: person.phone.os,
-        browser: person.phone.browser,
+        device_id: phone.device_id.clone(),
+        name: phone.model.to_owned(),
+        os: phone.os,
+        browser: phone.browser,
         trust_type: "Azure AD registered",
         compliant: false,
     }
@@ -76,9 +77,13 @@ pub(crate) fn phone_device(person: &Person) -> SeenDevice {
 /// A stable session id per person, device and fortnight (sessions outlive single sign-ins).
 pub(crate) fn session_for(world: &World, person: &Person, via: Via, time: DateTime<Utc>) -> String {
     let fortnight = (time - world.start).num_days() / 14;
+    let device = match via {
+        Via::Phone => &person.phone_at(time).device_id,
+        Via::Desktop => &person.desktop.device_id,
+    };
     let mut gen = Gen::new(
         world.spec.seed,
-        &format!("session/{}/{via:?}/{fortnight}", person.id),
+        &format!("session/{}/{device}/{fortnight}", person.id),
     );
     gen.guid()
 }
@@ -159,7 +164,7 @@ fn background_sign_in(world: &mut World, gen: &mut Gen, person: &Person) {
                     apps::EXCHANGE,
                     Via::Phone,
                     "Mobile Apps and Desktop clients",
-                    person.phone.outlook_ua,
+                    person.phone_at(time).outlook_ua,
                 ),
                 1 => (
                     apps::MICROSOFT_OFFICE,
@@ -186,7 +191,7 @@ fn background_sign_in(world: &mut World, gen: &mut Gen, person: &Person) {
         };
     let spot = where_is(world, gen, person, day, hour, via);
     let device = if via == Via::Phone {
-        phone_device(person)
+        phone_device(person, time)
     } else {
         desktop_device(person)
     };

@@ -8,7 +8,7 @@ use crate::activity::audit::{modified, target, Initiator};
 use crate::activity::signin::{Proof, SeenDevice, SignInEvent};
 use crate::catalog::apps::{self, App, ThirdPartyApp, ROGUE_APPS};
 use crate::rng::Gen;
-use crate::tenant::directory::{grant_id, third_party_sp};
+use crate::tenant::apps::{grant_id, third_party_sp};
 use crate::truth::{Artifact, CompromiseState, Compromised, GroundTruth};
 use crate::world::{Spot, World};
 

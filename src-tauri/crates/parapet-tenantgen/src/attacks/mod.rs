@@ -3,6 +3,7 @@
 mod aitm;
 pub(crate) mod consent;
 mod device_code;
+mod mfa_and_remediation;
 mod spray;
 
 use chrono::{DateTime, Duration, Utc};
@@ -14,7 +15,7 @@ use crate::error::TenantGenError;
 use crate::rng::Gen;
 use crate::spec::{AttackFamily, LookalikeFamily, TenantSpec};
 use crate::truth::GroundTruth;
-use crate::world::{PersonKind, Spot, World};
+use crate::world::{PersonKind, Phone, Spot, World};
 
 /// Who plays which part.
 pub(crate) struct Plan {
@@ -102,6 +103,25 @@ pub(crate) fn cast(world: &mut World, spec: &TenantSpec) -> Result<Plan, TenantG
                 person.home = Spot::draw(&mut gen, &network, place);
                 person.office_days = 0.0;
             }
+            LookalikeFamily::NewPhone => {
+                let (model, os, os_version, outlook_ua, browser) = *gen.pick(apps::PHONES);
+                let from = person.phone.registered.max(spec.end - Duration::days(20));
+                let back = gen.range(2, 20);
+                let switch = (spec.end - Duration::days(back)).max(from)
+                    + Duration::minutes(gen.range(0, 600));
+                let phone = Phone {
+                    object_id: gen.guid(),
+                    device_id: gen.guid(),
+                    model,
+                    os,
+                    os_version,
+                    outlook_ua,
+                    browser,
+                    authenticator_id: gen.guid(),
+                    registered: switch,
+                };
+                person.new_phone = Some((switch, phone));
+            }
             LookalikeFamily::LeaverForwardToManager => {
                 let days = i64::from(spec.days).max(1);
                 let back = gen.range(10.min(days - 1), 40.min(days - 1));
@@ -136,11 +156,15 @@ pub(crate) fn stage(world: &mut World, plan: &Plan, truth: &mut GroundTruth) {
             AttackFamily::AitmInboxRulePhish => {
                 aitm::inbox_rule_phish(world, &mut attack_gen, *victim, &mut rent, truth)
             }
-            AttackFamily::MfaMethodRegistration => {
-                aitm::mfa_registration(world, &mut attack_gen, *victim, &mut rent, truth)
-            }
+            AttackFamily::MfaMethodRegistration => mfa_and_remediation::mfa_registration(
+                world,
+                &mut attack_gen,
+                *victim,
+                &mut rent,
+                truth,
+            ),
             AttackFamily::RemediatedWithLeftoverRule => {
-                aitm::remediated(world, &mut attack_gen, *victim, &mut rent, truth)
+                mfa_and_remediation::remediated(world, &mut attack_gen, *victim, &mut rent, truth)
             }
             AttackFamily::PasswordSprayForwarding => {
                 spray::spray_forwarding(world, &mut attack_gen, *victim, &mut rent, truth)

@@ -3,3 +3,4 @@
 pub mod apps;
 pub mod names;
 pub mod networks;
+pub mod remote_networks;

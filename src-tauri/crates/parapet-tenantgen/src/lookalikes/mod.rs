@@ -1,6 +1,7 @@
 //! Hard benign look-alikes: activity that resembles an attack but is legitimate.
 
 mod admin;
+mod apps;
 mod people;
 
 use crate::attacks::Plan;
@@ -22,8 +23,8 @@ pub(crate) fn stage(world: &mut World, plan: &Plan, truth: &mut GroundTruth) {
             LookalikeFamily::MailGatewayConnector => {
                 admin::mail_gateway_connector(world, gen, *user)
             }
-            LookalikeFamily::DeveloperGraphScript => people::developer_script(world, gen, *user),
-            LookalikeFamily::LegitimateConsent => people::legitimate_consent(world, gen, *user),
+            LookalikeFamily::DeveloperGraphScript => apps::developer_script(world, gen, *user),
+            LookalikeFamily::LegitimateConsent => apps::legitimate_consent(world, gen, *user),
             LookalikeFamily::AllStaffMail => people::all_staff_mail(world, gen, *user),
             LookalikeFamily::NewPhone => people::new_phone(world, gen, *user),
             LookalikeFamily::LeaverForwardToManager => admin::leaver(world, gen, *user),

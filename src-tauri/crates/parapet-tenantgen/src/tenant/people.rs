@@ -220,5 +220,6 @@ fn staff_member(
         sku: Some(sku),
         manager: None,
         left: None,
+        new_phone: None,
     }
 }
