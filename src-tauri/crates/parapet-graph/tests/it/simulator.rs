@@ -362,3 +362,61 @@ async fn management_activity_content_through_the_simulator() {
     assert!(blobs > 0 && records > 0, "{blobs} blobs, {records} records");
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mailbox_semaphore_keeps_outlook_from_throttling() {
+    let Some((sim, id, secret)) = simulator().await else {
+        return;
+    };
+    // Each mail request holds its Outlook concurrency slot for 60 ms.
+    sim.control().set_faults(FaultSettings {
+        latency_ms: 60,
+        path_prefix: Some("/graph/v1.0/users".into()),
+        ..FaultSettings::default()
+    });
+    let b = sim.base_urls();
+    let endpoints =
+        parapet_graph::Endpoints::new(&b.login, &b.graph, &b.exchange, &b.management).unwrap();
+    let run = |concurrency: usize| {
+        let endpoints = endpoints.clone();
+        let (id, secret) = (id.clone(), secret.clone());
+        async move {
+            let config = ClientConfig {
+                mailbox_concurrency: concurrency,
+                ..ClientConfig::default()
+            };
+            let c = GraphClient::new(endpoints, config).unwrap().for_tenant(
+                TenantId::new(HARBORVIEW).unwrap(),
+                Credentials::ClientSecret {
+                    client_id: id,
+                    secret: Sensitive::new(secret),
+                },
+            );
+            let tasks: Vec<_> = (0..16)
+                .map(|_| {
+                    let c = c.clone();
+                    tokio::spawn(async move {
+                        c.inbox_rules("c8bff848-1c3e-43fd-bfae-10037fe3572f")
+                            .await
+                            .unwrap()
+                            .len()
+                    })
+                })
+                .collect();
+            for t in tasks {
+                assert_eq!(t.await.unwrap(), 3);
+            }
+            c.stats()
+        }
+    };
+    let limited = run(4).await;
+    assert_eq!(limited.throttled + limited.unavailable, 0, "{limited:?}");
+    // Control: without the limit the simulator does refuse concurrent requests (and the
+    // retries still get every answer).
+    let unlimited = run(16).await;
+    assert!(
+        unlimited.throttled + unlimited.unavailable > 0,
+        "{unlimited:?}"
+    );
+    sim.shutdown().await;
+}
