@@ -35,7 +35,8 @@ enum Tok {
     Management,
 }
 
-/// Documented examples this simulator does not serve, with the reason.
+/// Documented examples not checked here: the simulator does not serve them, or (risky users and
+/// detections, which need a P2 tenant) `tests/risk.rs` checks them.
 const NOT_SERVED: &[&str] = &[
     "beta__riskyuser-list-filter-medium.json",
     "beta__riskyuser-list.json",

@@ -176,6 +176,28 @@ async fn consent_and_token_errors_follow_entra() {
         );
         assert_aad_error(&body, code);
     }
+    // An already-consented tenant is not asked again: the GET redirects straight back.
+    let quick = client()
+        .get(&consent)
+        .query(&[
+            ("client_id", id.as_str()),
+            ("redirect_uri", "http://127.0.0.1:4321/cb"),
+            ("state", "q1"),
+        ])
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(quick.status(), 302);
+    let back = quick.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(
+        back.starts_with("http://127.0.0.1:4321/cb?")
+            && back.contains("admin_consent=True")
+            && back.contains("state=q1"),
+        "{back}"
+    );
     let (status, body) = token_raw(
         &sim,
         "nosuchtenant.onmicrosoft.com",

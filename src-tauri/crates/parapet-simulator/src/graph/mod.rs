@@ -10,6 +10,7 @@ mod devices;
 mod logs;
 mod mail;
 mod partner;
+mod risk;
 mod users;
 
 use crate::http::{graph_error, GraphRequest, SimResponse};
@@ -281,6 +282,7 @@ fn route(st: &mut SimState, ctx: &Ctx, req: &GraphRequest) -> SimResponse {
         ["devices", ..] => devices::route(st, ctx, req, &segs),
         [d, ..] if d.starts_with("devices(") => devices::route(st, ctx, req, &segs),
         ["identity", "conditionalAccess", "policies", ..] => ca::route(st, ctx, req, &segs),
+        ["identityProtection", ..] => risk::route(st, ctx, req, &segs),
         _ => None,
     };
     resp.unwrap_or_else(|| {

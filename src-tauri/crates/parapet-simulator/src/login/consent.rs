@@ -11,8 +11,11 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::collections::HashMap;
 
+/// GET: the consent page; for a tenant that already consents to the app (`consented: true`,
+/// the admin surface, or an earlier accept) the admin is not asked again and the browser is
+/// sent straight back, so a plain GET completes a pre-consented onboarding.
 pub fn page(
-    st: &SimState,
+    st: &mut SimState,
     tenant: &str,
     q: &HashMap<String, String>,
     now: DateTime<Utc>,
@@ -23,6 +26,26 @@ pub fn page(
             Ok(v) => v,
             Err(resp) => return resp,
         };
+    let client_id = field("client_id");
+    let pre_consented = match tenants.as_slice() {
+        [(id, _)] => st
+            .tenants
+            .get(id)
+            .is_some_and(|d| d.is_consented(client_id)),
+        _ => false,
+    };
+    if pre_consented {
+        let tenant_id = tenants[0].0.clone();
+        record_consent(st, &tenant_id, client_id, now);
+        return SimResponse::redirect(with_query(
+            field("redirect_uri"),
+            &[
+                ("tenant", &tenant_id),
+                ("state", field("state")),
+                ("admin_consent", "True"),
+            ],
+        ));
+    }
     let hidden = |k: &str| {
         format!(
             "<input type=\"hidden\" name=\"{k}\" value=\"{}\">",

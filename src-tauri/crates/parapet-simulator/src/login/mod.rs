@@ -44,8 +44,8 @@ pub async fn consent_page(
 ) -> SimResponse {
     let q = parse_form(query.unwrap_or_default().as_bytes());
     let now = app.now();
-    let st = app.lock();
-    consent::page(&st, &tenant, &q, now)
+    let mut st = app.lock();
+    consent::page(&mut st, &tenant, &q, now)
 }
 
 pub async fn consent_submit(

@@ -42,6 +42,9 @@ pub struct TenantData {
     pub inbound_connectors: Vec<Record>,
     pub transport_rules: Vec<Record>,
     pub ca_policies: Vec<Record>,
+    /// Identity Protection state (none in snapshots; filled by confirmCompromised/dismiss).
+    pub risky_users: Vec<Record>,
+    pub risk_detections: Vec<Record>,
     /// Password reset long-running operations by id (`authentication/operations/{id}`).
     pub password_operations: BTreeMap<String, Record>,
     /// (user id, due time, value): `accountEnabled` values a directory sync will put back.
