@@ -420,3 +420,45 @@ async fn the_mailbox_semaphore_keeps_outlook_from_throttling() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn throttled_batch_items_are_retried_until_answered() {
+    let Some((sim, id, secret)) = simulator().await else {
+        return;
+    };
+    let c = client(&sim, &id, &secret, HARBORVIEW);
+    let users: Vec<String> = c
+        .users(&ODataQuery::new().select(&["id"]))
+        .collect_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|u| u.id)
+        .collect();
+    let clean = per_user(c.inbox_rules_of_users(&users).await);
+    // Two requests per mailbox per second: several users' batches now meet inner 429s.
+    sim.control().set_throttle_limits(ThrottleLimits {
+        mail_requests: 2,
+        mail_window_secs: 1.0,
+        ..ThrottleLimits::default()
+    });
+    let mut repeated = users.clone();
+    repeated.extend(users.iter().take(10).cloned());
+    repeated.extend(users.iter().take(10).cloned());
+    let before = c.stats();
+    let throttled = per_user(c.inbox_rules_of_users(&repeated).await);
+    let after = c.stats();
+    assert!(
+        after.batch_items_retried > before.batch_items_retried,
+        "{after:?}"
+    );
+    let throttled = throttled.as_array().unwrap();
+    let clean = clean.as_array().unwrap();
+    assert_eq!(
+        &throttled[..users.len()],
+        &clean[..],
+        "same answers despite inner throttling"
+    );
+    assert_eq!(&throttled[users.len()..users.len() + 10], &clean[..10]);
+    sim.shutdown().await;
+}
