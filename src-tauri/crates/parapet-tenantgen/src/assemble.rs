@@ -78,6 +78,9 @@ impl World {
         snapshot.oauth2_permission_grants = list("oauth2PermissionGrants.json", self.grants)?;
         snapshot.app_role_assignments = list("appRoleAssignments.json", self.app_role_assignments)?;
         snapshot.devices = list("devices.json", self.devices)?;
+        snapshot.mailbox_permissions = list("mailboxPermissions.json", self.mailbox_permissions)?;
+        snapshot.recipient_permissions =
+            list("recipientPermissions.json", self.recipient_permissions)?;
         snapshot.inbound_connectors = list("inboundConnectors.json", self.inbound_connectors)?;
         snapshot.transport_rules = list("transportRules.json", self.transport_rules)?;
         snapshot.conditional_access_policies =

@@ -65,6 +65,7 @@ pub fn generate(spec: &TenantSpec) -> Result<Generated, TenantGenError> {
     tenant::directory::add_directory(&mut world);
     let mut truth = GroundTruth::default();
     activity::benign::add_background(&mut world);
+    activity::admin::add_admin_activity(&mut world);
     activity::mail::add_inbox_mail(&mut world);
     activity::mail::add_benign_rules(&mut world);
     attacks::stage(&mut world, &plan, &mut truth);

@@ -128,7 +128,10 @@ fn background_sign_in(world: &mut World, gen: &mut Gen, person: &Person) {
     let day = pick_day(world, gen);
     let hour = activity_hour(gen);
     let time = world.local_time(gen, day, hour);
-    if time >= world.end || person.left.is_some_and(|left| time > left) {
+    if time >= world.end
+        || time < person.phone.registered
+        || person.left.is_some_and(|left| time > left)
+    {
         return;
     }
     let interactive = gen.chance(0.25);
@@ -244,7 +247,10 @@ fn background_mailbox(world: &mut World, gen: &mut Gen, person: &Person) {
     let day = pick_day(world, gen);
     let hour = activity_hour(gen);
     let time = world.local_time(gen, day, hour);
-    if time >= world.end || person.left.is_some_and(|left| time > left) {
+    if time >= world.end
+        || time < person.phone.registered
+        || person.left.is_some_and(|left| time > left)
+    {
         return;
     }
     let via = if gen.chance(0.3) {
@@ -339,7 +345,10 @@ fn background_file(world: &mut World, gen: &mut Gen, person: &Person) {
     let day = pick_day(world, gen);
     let hour = 8.0 + gen.unit() * 9.0;
     let time = world.local_time(gen, day, hour);
-    if time >= world.end || person.left.is_some_and(|left| time > left) {
+    if time >= world.end
+        || time < person.phone.registered
+        || person.left.is_some_and(|left| time > left)
+    {
         return;
     }
     let spot = where_is(world, gen, person, day, hour, Via::Desktop);

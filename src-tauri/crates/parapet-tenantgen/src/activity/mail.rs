@@ -95,6 +95,9 @@ pub(crate) fn add_inbox_mail(world: &mut World) {
             let day = world.days() - 1 - gen.range(0, 29.min(world.days() - 1));
             let hour = 7.0 + gen.unit() * 11.0;
             let received = world.local_time(&mut gen, day, hour).min(world.end);
+            if received < owner.created {
+                continue;
+            }
             let folder = [
                 "inbox",
                 "inbox",

@@ -309,7 +309,10 @@ fn internal_phish(
         "Please review the attached invoice",
     ]);
     let colleagues: Vec<usize> = (0..world.people.len())
-        .filter(|&i| i != victim && world.people[i].is_staff() && world.people[i].left.is_none())
+        .filter(|&i| {
+            let person = &world.people[i];
+            i != victim && person.is_staff() && person.left.is_none() && person.created < time
+        })
         .collect();
     let count = colleagues.len().min(gen.range(8, 25) as usize);
     let message_id = world.internet_message_id();

@@ -42,7 +42,11 @@ pub(crate) fn cast(world: &mut World, spec: &TenantSpec) -> Result<Plan, TenantG
             .filter(|f| **f != LookalikeFamily::MailGatewayConnector)
             .count();
     // Two more than the cast, so spray and all-staff mail always reach uncast colleagues.
-    if staff.len() < needed + 2 {
+    let settled = staff
+        .iter()
+        .filter(|&&i| world.people[i].created < world.start)
+        .count();
+    if settled < needed + 2 {
         return Err(TenantGenError::TooFewUsers {
             tenant: spec.display_name.clone(),
             needed,
@@ -50,7 +54,12 @@ pub(crate) fn cast(world: &mut World, spec: &TenantSpec) -> Result<Plan, TenantG
             users: spec.users,
         });
     }
-    let mut free: Vec<usize> = staff.clone();
+    // New hires lack the history an attack or look-alike is judged against.
+    let mut free: Vec<usize> = staff
+        .iter()
+        .copied()
+        .filter(|&i| world.people[i].created < world.start)
+        .collect();
     let mut take = |gen: &mut Gen, prefer: &dyn Fn(usize) -> bool, world: &World| -> usize {
         let preferred: Vec<usize> = free.iter().copied().filter(|&i| prefer(i)).collect();
         let pool = if preferred.is_empty() {

@@ -138,7 +138,7 @@ pub(crate) fn all_staff_mail(world: &mut World, gen: &mut Gen, user: usize) {
     ]);
     let message_id = world.internet_message_id();
     let staff: Vec<usize> = (0..world.people.len())
-        .filter(|&i| i != user && world.people[i].is_staff())
+        .filter(|&i| i != user && world.people[i].is_staff() && world.people[i].created < time)
         .collect();
     for index in staff {
         let colleague = world.people[index].clone();

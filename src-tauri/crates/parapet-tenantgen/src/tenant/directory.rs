@@ -32,6 +32,7 @@ pub(crate) fn add_directory(world: &mut World) {
         }
     }
     super::apps::add_service_principals(world, &mut gen);
+    add_mailbox_delegation(world, &mut gen);
     add_policies(world, &mut gen);
 }
 
@@ -297,4 +298,48 @@ fn add_policies(world: &mut World, gen: &mut Gen) {
         "ApplyHtmlDisclaimerLocation": "Prepend",
         "ApplyHtmlDisclaimerText": format!("<p style=\"color:#9C0006\">CAUTION: This email originated from outside {}.</p>", world.spec.display_name),
     }));
+}
+
+/// Staff who work a shared mailbox hold FullAccess and SendAs on it, beside Exchange's own
+/// `NT AUTHORITY\\SELF` entry.
+fn add_mailbox_delegation(world: &mut World, gen: &mut Gen) {
+    let staff: Vec<usize> = (0..world.people.len())
+        .filter(|&i| world.people[i].is_staff() && world.people[i].created < world.start)
+        .collect();
+    let shared: Vec<Person> = world
+        .people
+        .iter()
+        .filter(|p| p.kind == PersonKind::Shared)
+        .cloned()
+        .collect();
+    for mailbox in shared {
+        world.mailbox_permissions.push(json!({
+            "Identity": mailbox.upn, "User": "NT AUTHORITY\\SELF", "AccessRights": ["FullAccess", "ReadPermission"],
+            "IsInherited": false, "Deny": false, "InheritanceType": "All",
+        }));
+        world.recipient_permissions.push(json!({
+            "Identity": mailbox.upn, "Trustee": "NT AUTHORITY\\SELF", "AccessRights": ["SendAs"],
+            "AccessControlType": "Allow", "IsInherited": false,
+        }));
+        let mut delegates: Vec<usize> = Vec::new();
+        for _ in 0..gen.range(2, 4) {
+            let index = *gen.pick(&staff);
+            if !delegates.contains(&index) {
+                delegates.push(index);
+            }
+        }
+        for index in delegates {
+            let delegate = &world.people[index];
+            world.mailbox_permissions.push(json!({
+                "Identity": mailbox.upn, "User": delegate.upn, "AccessRights": ["FullAccess"],
+                "IsInherited": false, "Deny": false, "InheritanceType": "All",
+            }));
+            if gen.chance(0.6) {
+                world.recipient_permissions.push(json!({
+                    "Identity": mailbox.upn, "Trustee": delegate.upn, "AccessRights": ["SendAs"],
+                    "AccessControlType": "Allow", "IsInherited": false,
+                }));
+            }
+        }
+    }
 }

@@ -43,7 +43,17 @@ pub(crate) fn add_people(world: &mut World) {
             surname: &surname,
             suffix: &suffix,
         };
-        let person = staff_member(world, &mut person_gen, &name, department, job, person_sku);
+        let mut person = staff_member(world, &mut person_gen, &name, department, job, person_sku);
+        // A few new hires join during the window, so some users have little history.
+        if department != "Executive" && world.spec.days >= 90 && person_gen.chance(0.04) {
+            let joined = world.start
+                + Duration::days(person_gen.range(5, 60))
+                + Duration::hours(person_gen.range(13, 20));
+            let shift = joined - person.created;
+            person.created = joined;
+            person.desktop.registered += shift;
+            person.phone.registered += shift;
+        }
         world.people.push(person);
     }
     // Managers: everyone reports to the head of the company or to their department's first member.

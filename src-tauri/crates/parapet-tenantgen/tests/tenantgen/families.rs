@@ -332,8 +332,33 @@ fn every_lookalike_is_listed_benign_with_its_trail() {
                     >= 15
             }
             LookalikeFamily::NewPhone => {
+                let registered = directory(snapshot, "Register device").next().unwrap();
+                let new_device = registered
+                    .additional_details
+                    .iter()
+                    .flatten()
+                    .find(|d| d.key.as_deref() == Some("Device Id"))
+                    .unwrap()
+                    .value
+                    .clone()
+                    .unwrap();
+                let phone_ids = |before: bool| -> std::collections::BTreeSet<String> {
+                    snapshot
+                        .sign_ins
+                        .iter()
+                        .filter(|s| {
+                            s.user_id == user
+                                && s.app_display_name.as_deref() == Some("Outlook Mobile")
+                        })
+                        .filter(|s| (s.created_date_time < registered.activity_date_time) == before)
+                        .filter_map(|s| s.device_detail.as_ref()?.device_id.clone())
+                        .collect()
+                };
+                // Outlook moves to the new phone at its registration and never goes back.
                 directory(snapshot, "User registered security info").count() == 1
                     && directory(snapshot, "User deleted security info").count() == 1
+                    && phone_ids(false) == std::iter::once(new_device.clone()).collect()
+                    && !phone_ids(true).contains(&new_device)
             }
             LookalikeFamily::LeaverForwardToManager => {
                 snapshot.user(&user).unwrap().account_enabled == Some(false)

@@ -95,3 +95,53 @@ fn company_shape_is_realistic() {
         .iter()
         .any(|r| r.operation == "FileAccessed"));
 }
+
+#[test]
+fn new_hires_are_onboarded_and_active_only_after_joining() {
+    let generated = generate(&TenantSpec::new(12, "Hires", "hires.com", 200, 180, end()));
+    let snapshot = &generated.snapshot;
+    let start = end() - chrono::Duration::days(180);
+    let hires: Vec<_> = snapshot
+        .users
+        .iter()
+        .filter(|u| u.created_date_time.is_some_and(|c| c > start))
+        .collect();
+    assert!(
+        !hires.is_empty(),
+        "200 staff over 180 days should include new hires"
+    );
+    for hire in &hires {
+        let created = hire.created_date_time.unwrap();
+        let onboarded = snapshot.directory_audits.iter().any(|d| {
+            d.activity_display_name.as_deref() == Some("Add user")
+                && d.target_resources
+                    .iter()
+                    .flatten()
+                    .any(|t| t.id.as_deref() == Some(hire.id.as_str()))
+        });
+        assert!(
+            onboarded,
+            "{} has no Add user audit",
+            hire.user_principal_name
+        );
+        let early = snapshot
+            .sign_ins
+            .iter()
+            .filter(|s| s.user_id == hire.id && s.created_date_time < created)
+            .count();
+        assert_eq!(
+            early, 0,
+            "{} signs in before joining",
+            hire.user_principal_name
+        );
+    }
+    // Shared mailboxes are delegated to staff.
+    assert!(snapshot
+        .mailbox_permissions
+        .iter()
+        .any(|p| p.user != "NT AUTHORITY\\SELF"));
+    assert!(snapshot
+        .recipient_permissions
+        .iter()
+        .all(|p| p.access_rights.as_deref() == Some(&["SendAs".to_owned()][..])));
+}
