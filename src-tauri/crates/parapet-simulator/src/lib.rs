@@ -26,7 +26,8 @@
 //!   customer tenant like GDAP once the client is consented there), `/{tenant}/oauth2/v2.0/authorize`
 //!   (the technician is always signed in: 302 back with `code` and `state`),
 //!   `/{tenant}/adminconsent` and `/{tenant}/v2.0/adminconsent` (GET page, POST
-//!   `decision=accept|cancel`). `{tenant}` is an id, a verified domain, `common` or `organizations`.
+//!   `decision=accept|cancel`; a tenant that already consents to the app redirects straight
+//!   back on GET). `{tenant}` is an id, a verified domain, `common` or `organizations`.
 //! - Graph (both versions): `users` (+ `/{id|upn}`, PATCH, `revokeSignInSessions`,
 //!   `authentication/methods|phoneMethods|...` list/get/DELETE, `resetPassword`, `operations`,
 //!   `registeredDevices`, `messages` (+ `/move`, DELETE), `mailFolders/{f}/messages`,
@@ -35,7 +36,9 @@
 //!   `auditLogs/signIns|directoryAudits`, `security/auditLog/queries` (+ `/records`),
 //!   `servicePrincipals` (+ PATCH/DELETE, `appRoleAssignments`, `appRoleAssignedTo`),
 //!   `applications` (+ POST, `addPassword`, `removePassword`), `oauth2PermissionGrants`,
-//!   `devices` (+ `devices(deviceId='..')`), `identity/conditionalAccess/policies`, `$batch`.
+//!   `devices` (+ `devices(deviceId='..')`), `identity/conditionalAccess/policies`,
+//!   `identityProtection/riskyUsers` (+ `confirmCompromised`, `dismiss`) and `riskDetections`
+//!   (P2 tenants), `users/{id}/mailboxSettings` (+ `/userPurpose`), `$batch`.
 //! - Exchange: `POST /adminapi/beta/{tenant}/InvokeCommand` with Get-/Set-Mailbox,
 //!   Get-/Remove-/Enable-/Disable-InboxRule, Get-/Set-/Remove-InboundConnector,
 //!   Get-/Enable-/Disable-/Remove-TransportRule, Get-/Remove-MailboxPermission,
@@ -58,6 +61,12 @@
 //!   tricks): Graph and `Get-InboxRule` omit it, `Get-InboxRule -IncludeHidden` shows it.
 //! - `devices.json` `registeredOwners` drives `users/{id}/registeredDevices` and is not served.
 //! - A missing `mailboxes.json` means every user has a mailbox.
+//!
+//! # Behaviour switches beyond [`SimConfig`]
+//!
+//! [`SimControl`]: throttle mode and [`ThrottleLimits`], [`FaultSettings`], consent per tenant,
+//! [`SyncedAccountPolicy`] (accept, silently revert after N seconds, or refuse a disable of a
+//! directory-synced user), background sign-in activity on clock advances, token expiry.
 
 mod activity;
 mod admin;
