@@ -31,6 +31,19 @@ pub fn prepare_sign_in(d: &TenantData, mut r: Record, id: String, now: DateTime<
     r.entry("conditionalAccessStatus")
         .or_insert(json!("notApplied"));
     r.entry("isInteractive").or_insert(json!(true));
+    // Beta filters sign-ins by event type; derive it the way Entra logs it.
+    if !r.contains_key("signInEventTypes") {
+        let interactive = r
+            .get("isInteractive")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let kind = if interactive {
+            "interactiveUser"
+        } else {
+            "nonInteractiveUser"
+        };
+        r.insert("signInEventTypes".into(), json!([kind]));
+    }
     let Some(u) = user else { return r };
     let succeeded = r
         .get("status")
