@@ -2,8 +2,8 @@
 //! name, so behaviour lives (and is tested) in the API layer.
 
 use parapet_api::dto::{
-    AppInfo, ConsentRequest, CustomerTenant, PartnerStatus, Settings, TenantFlags, TenantOverview,
-    TenantSummary,
+    AppInfo, ConsentRequest, CustomerTenant, IncidentDetail, IncidentSummary, PartnerStatus,
+    ScanSummary, Settings, TenantFlags, TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, AppContext};
 use tauri::State;
@@ -89,4 +89,41 @@ pub async fn onboard_tenant(
     tenant_id: String,
 ) -> Result<TenantSummary, ApiError> {
     parapet_api::onboarding::onboard(&context, &tenant_id).await
+}
+
+#[tauri::command]
+pub fn list_incidents(
+    context: State<'_, AppContext>,
+    tenant_id: Option<String>,
+) -> Result<Vec<IncidentSummary>, ApiError> {
+    parapet_api::incidents::list(&context, tenant_id.as_deref())
+}
+
+#[tauri::command]
+pub fn recent_incident_count(context: State<'_, AppContext>) -> Result<u32, ApiError> {
+    parapet_api::incidents::recent_count(&context, chrono::Utc::now())
+}
+
+#[tauri::command]
+pub fn incident_detail(
+    context: State<'_, AppContext>,
+    incident_id: String,
+) -> Result<IncidentDetail, ApiError> {
+    parapet_api::incidents::detail(&context, &incident_id)
+}
+
+#[tauri::command]
+pub fn publish_incident(
+    context: State<'_, AppContext>,
+    incident_id: String,
+) -> Result<IncidentDetail, ApiError> {
+    parapet_api::incidents::publish(&context, &incident_id)
+}
+
+#[tauri::command]
+pub fn last_scan(
+    context: State<'_, AppContext>,
+    tenant_id: String,
+) -> Result<Option<ScanSummary>, ApiError> {
+    parapet_api::scan::last(&context, &tenant_id)
 }

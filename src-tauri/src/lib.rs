@@ -36,6 +36,11 @@ pub fn run(options: &ContextOptions) -> ExitCode {
             commands::open_link,
             commands::complete_consent,
             commands::onboard_tenant,
+            commands::list_incidents,
+            commands::recent_incident_count,
+            commands::incident_detail,
+            commands::publish_incident,
+            commands::last_scan,
             commands::get_settings,
             commands::update_settings,
         ])

@@ -165,3 +165,55 @@ fn scan_of_a_broken_snapshot_fails_with_a_message_naming_the_file() {
     assert!(!missing.status.success());
     assert!(!missing.stderr.is_empty());
 }
+
+#[test]
+fn importing_a_snapshot_raises_unpublished_incidents_once() {
+    let mut spec = parapet_tenantgen::TenantSpec::new(
+        42,
+        "Import Test Ltd",
+        "importtest.example",
+        12,
+        30,
+        chrono::Utc::now(),
+    );
+    spec.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
+    let generated = parapet_tenantgen::generate(&spec).unwrap();
+    let snapshots = tempfile::tempdir().unwrap();
+    let snapshot_dir = snapshots.path().join("tenant");
+    parapet_snapshot::write(&generated.snapshot, &snapshot_dir).unwrap();
+    let workspace = tempfile::tempdir().unwrap();
+
+    let incidents = || {
+        let output = parapet(workspace.path())
+            .args(["incidents", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    for _ in 0..2 {
+        let output = parapet(workspace.path())
+            .args(["import", "--snapshot"])
+            .arg(&snapshot_dir)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    }
+    let listed = incidents();
+    let listed = listed.as_array().unwrap();
+    let victim = &generated.truth.compromised[0].user_principal_name;
+    let hits: Vec<_> = listed
+        .iter()
+        .filter(|i| i["userPrincipalName"].as_str() == Some(victim.as_str()))
+        .collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "one incident for {victim}, not one per import: {listed:?}"
+    );
+    assert_eq!(
+        hits[0]["status"], "unpublished",
+        "Response is off for imports"
+    );
+    assert_eq!(hits[0]["kind"], "active_compromise");
+}

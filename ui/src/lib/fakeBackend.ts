@@ -1,12 +1,24 @@
 // An in-memory backend with the same contract as the Rust API, for UI tests.
-import { IpcError, type Backend, type CustomerTenant, type PartnerStatus, type Settings, type TenantSummary } from "./ipc";
+import {
+  IpcError,
+  type Backend,
+  type CustomerTenant,
+  type IncidentDetail,
+  type PartnerStatus,
+  type Settings,
+  type TenantSummary,
+} from "./ipc";
 
 export interface FakeBackend extends Backend {
   saved: Settings[];
   opened: string[];
 }
 
-export function fakeBackend(initial: TenantSummary[] = [], customers: CustomerTenant[] = []): FakeBackend {
+export function fakeBackend(
+  initial: TenantSummary[] = [],
+  customers: CustomerTenant[] = [],
+  incidents: IncidentDetail[] = [],
+): FakeBackend {
   let settings: Settings = { mspDisplayName: "", volumeTierBounds: [250, 1000, 5000, 20000] };
   let tenants = structuredClone(initial);
   const saved: Settings[] = [];
@@ -56,6 +68,22 @@ export function fakeBackend(initial: TenantSummary[] = [], customers: CustomerTe
       return onboard(tenantId);
     },
     onboardTenant: async (tenantId) => onboard(tenantId),
+    listIncidents: async (tenantId) =>
+      structuredClone(incidents.map((i) => i.summary).filter((i) => tenantId === null || i.tenantId === tenantId)),
+    recentIncidentCount: async () => incidents.length,
+    incidentDetail: async (id) => {
+      const found = incidents.find((i) => i.summary.id === id);
+      if (!found) throw new IpcError("not_found", `incident ${id} not found`);
+      return structuredClone(found);
+    },
+    publishIncident: async (id) => {
+      const found = incidents.find((i) => i.summary.id === id);
+      if (!found) throw new IpcError("not_found", `incident ${id} not found`);
+      if (found.summary.status !== "unpublished") throw new IpcError("invalid_input", "already published");
+      found.summary.status = "active";
+      return structuredClone(found);
+    },
+    lastScan: async () => null,
     appInfo: async () => ({ version: "0.0.0-test", dataDir: "/tmp/parapet-test", demo: false }),
     listTenants: async () => {
       const billableUsers = tenants.reduce((sum, t) => sum + t.billableUsers, 0);
@@ -97,5 +125,29 @@ export function tenant(overrides: Partial<TenantSummary> = {}): TenantSummary {
     billableUsers: 31,
     lastVerifiedAt: null,
     ...overrides,
+  };
+}
+
+/** An incident with sensible defaults, for tests. */
+export function incident(overrides: Partial<IncidentDetail["summary"]> = {}, extra: Partial<IncidentDetail> = {}): IncidentDetail {
+  return {
+    summary: {
+      id: "inc_1",
+      tenantId: "t-1",
+      tenantName: "Contoso",
+      userPrincipalName: "jane@contoso.example",
+      kind: "active_compromise",
+      severity: "critical",
+      confidence: "high",
+      status: "unpublished",
+      firstSeen: "2026-11-01T08:00:00Z",
+      lastSeen: "2026-11-02T09:00:00Z",
+      persistenceCount: 1,
+      ...overrides,
+    },
+    reasons: ["The account was taken over through an adversary-in-the-middle phishing page"],
+    signals: [{ kind: "aitm", time: "2026-11-01T08:00:00Z", summary: "Sign-in from hosting", evidence: ["s-1"] }],
+    persistence: [{ type: "inbox_rule", id: "AQAAAH0s0HQ=", summary: 'Inbox rule "."' }],
+    ...extra,
   };
 }

@@ -5,6 +5,10 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { ConsentRequest } from "./bindings/ConsentRequest";
 import type { CustomerTenant } from "./bindings/CustomerTenant";
 import type { PartnerStatus } from "./bindings/PartnerStatus";
+import type { IncidentDetail } from "./bindings/IncidentDetail";
+import type { IncidentSummary } from "./bindings/IncidentSummary";
+import type { ScanProgress } from "./bindings/ScanProgress";
+import type { ScanSummary } from "./bindings/ScanSummary";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { EntraLicence } from "./bindings/EntraLicence";
 import type { Settings } from "./bindings/Settings";
@@ -18,6 +22,10 @@ export type {
   CustomerTenant,
   EntraLicence,
   ErrorCode,
+  IncidentDetail,
+  IncidentSummary,
+  ScanProgress,
+  ScanSummary,
   PartnerStatus,
   Settings,
   TenantFlags,
@@ -48,6 +56,11 @@ export interface Backend {
   openLink(url: string): Promise<void>;
   completeConsent(requestId: string): Promise<TenantSummary>;
   onboardTenant(tenantId: string): Promise<TenantSummary>;
+  listIncidents(tenantId: string | null): Promise<IncidentSummary[]>;
+  recentIncidentCount(): Promise<number>;
+  incidentDetail(incidentId: string): Promise<IncidentDetail>;
+  publishIncident(incidentId: string): Promise<IncidentDetail>;
+  lastScan(tenantId: string): Promise<ScanSummary | null>;
   getSettings(): Promise<Settings>;
   updateSettings(settings: Settings): Promise<Settings>;
 }
@@ -92,6 +105,11 @@ export function backendOver(invoke: Invoke): Backend {
     openLink: (url) => call<void>("open_link", { url }),
     completeConsent: (requestId) => call<TenantSummary>("complete_consent", { requestId }),
     onboardTenant: (tenantId) => call<TenantSummary>("onboard_tenant", { tenantId }),
+    listIncidents: (tenantId) => call<IncidentSummary[]>("list_incidents", { tenantId }),
+    recentIncidentCount: () => call<number>("recent_incident_count"),
+    incidentDetail: (incidentId) => call<IncidentDetail>("incident_detail", { incidentId }),
+    publishIncident: (incidentId) => call<IncidentDetail>("publish_incident", { incidentId }),
+    lastScan: (tenantId) => call<ScanSummary | null>("last_scan", { tenantId }),
     getSettings: () => call<Settings>("get_settings"),
     updateSettings: (settings) => call<Settings>("update_settings", { settings }),
   };

@@ -123,3 +123,117 @@ pub struct ConsentRequest {
     /// The link for the tenant's Global Admin.
     pub url: String,
 }
+
+/// An incident in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IncidentSummary {
+    /// Stable id (the same evidence always gives the same id).
+    pub id: String,
+    /// The tenant.
+    pub tenant_id: String,
+    /// The tenant's name.
+    pub tenant_name: String,
+    /// The account concerned.
+    pub user_principal_name: String,
+    /// `active_compromise`, `past_compromise` or `leftover_persistence`.
+    pub kind: String,
+    /// `low`, `medium`, `high` or `critical`.
+    pub severity: String,
+    /// `low`, `medium` or `high`.
+    pub confidence: String,
+    /// `unpublished`, `active` or `remediated`.
+    pub status: String,
+    /// ISO 8601 time of the first attacker evidence.
+    pub first_seen: String,
+    /// ISO 8601 time of the last attacker evidence.
+    pub last_seen: String,
+    /// Persistence artifacts still present.
+    pub persistence_count: u32,
+}
+
+/// One step of an incident's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignalView {
+    /// Detection family.
+    pub kind: String,
+    /// ISO 8601 time.
+    pub time: String,
+    /// Plain-English summary (may quote attacker-controlled text: render as text).
+    pub summary: String,
+    /// Ids of the source records, for the technician to verify.
+    pub evidence: Vec<String>,
+}
+
+/// A persistence artifact the attacker left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactView {
+    /// The snapshot spec's type (`inbox_rule`, `oauth_grant`, ...).
+    #[serde(rename = "type")]
+    #[ts(rename = "type")]
+    pub kind: String,
+    /// Its id in the source data.
+    pub id: String,
+    /// What it is (may quote attacker-controlled names: render as text).
+    pub summary: String,
+}
+
+/// Everything shown on an incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IncidentDetail {
+    /// The list entry.
+    pub summary: IncidentSummary,
+    /// Plain-English reasons.
+    pub reasons: Vec<String>,
+    /// Timeline, oldest first.
+    pub signals: Vec<SignalView>,
+    /// Artifacts still present.
+    pub persistence: Vec<ArtifactView>,
+}
+
+/// A user attackers tried and failed to get into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetedUserView {
+    /// The account.
+    pub user_principal_name: String,
+    /// Failed attacker sign-ins.
+    pub failed_attempts: u32,
+}
+
+/// What a tenant's latest scan covered and found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanSummary {
+    /// The tenant.
+    pub tenant_id: String,
+    /// ISO 8601 time the scan finished.
+    pub finished_at: String,
+    /// Start of the evidence examined.
+    pub coverage_from: Option<String>,
+    /// End of the evidence examined.
+    pub coverage_to: Option<String>,
+    /// The evidence sources used (and notes on missing ones).
+    pub sources: Vec<String>,
+    /// Incidents found.
+    pub incident_count: u32,
+    /// Users attacked without success, most attempts first.
+    pub targeted_users: Vec<TargetedUserView>,
+}
+
+/// Progress of a running scan, for the progress bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanProgress {
+    /// What is being done.
+    pub phase: String,
+    /// Steps done.
+    pub done: u32,
+    /// Steps in all.
+    pub total: u32,
+    /// Records collected so far.
+    pub records: u64,
+}

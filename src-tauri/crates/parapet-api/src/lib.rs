@@ -12,6 +12,7 @@ mod connection;
 mod context;
 pub mod dto;
 mod error;
+pub mod incidents;
 mod loopback;
 pub mod onboarding;
 pub mod partner;

@@ -155,6 +155,17 @@ pub async fn onboard(context: &AppContext, tenant_id: &str) -> Result<TenantSumm
     Ok(crate::tenants::summary(store.tenant(&row.id)?))
 }
 
+/// The facts of a tenant given as a snapshot (offline import).
+pub(crate) fn facts_from_snapshot(snapshot: &parapet_snapshot::Snapshot) -> TenantFacts {
+    let mut facts = snapshot_facts(
+        &snapshot.users,
+        &snapshot.subscribed_skus,
+        &snapshot.mailboxes,
+    );
+    facts.last_verified_at = None;
+    facts
+}
+
 fn facts(
     users: &[parapet_graph::model::directory::User],
     skus: &[parapet_snapshot::model::SubscribedSku],
@@ -177,6 +188,14 @@ fn facts(
             .ok()
         })
         .collect();
+    snapshot_facts(&users, skus, &mailboxes)
+}
+
+fn snapshot_facts(
+    users: &[parapet_snapshot::model::User],
+    skus: &[parapet_snapshot::model::SubscribedSku],
+    mailboxes: &[parapet_snapshot::model::Mailbox],
+) -> TenantFacts {
     let plans: Vec<&str> = skus
         .iter()
         .flat_map(|sku| sku.service_plans.iter().flatten())
@@ -200,7 +219,7 @@ fn facts(
     TenantFacts {
         entra_licence,
         member_users: u32::try_from(members).unwrap_or(u32::MAX),
-        billable_users: u32::try_from(billable_users(&users, skus, &mailboxes)).unwrap_or(u32::MAX),
+        billable_users: u32::try_from(billable_users(users, skus, mailboxes)).unwrap_or(u32::MAX),
         last_verified_at: Some(chrono::Utc::now()),
     }
 }

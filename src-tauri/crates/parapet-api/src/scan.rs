@@ -1,6 +1,8 @@
 //! Scans: the detection engine over a tenant's evidence.
 
-use crate::ApiError;
+use crate::dto::{ScanSummary, TargetedUserView};
+use crate::{ApiError, AppContext, ErrorCode};
+use chrono::Utc;
 use parapet_detect::ScanReport;
 use std::path::Path;
 
@@ -16,4 +18,107 @@ pub fn scan_snapshot_dir(dir: &Path) -> Result<ScanReport, ApiError> {
         parapet_ipintel::IpIntel::embedded(),
         now,
     ))
+}
+
+/// Imports a snapshot directory into the workspace as a tenant for offline review: the tenant
+/// is added (Response off, paused: nothing is polled) and its evidence scanned; incidents land
+/// in the incident list. Returns the scan's summary.
+pub fn import_snapshot_dir(context: &AppContext, dir: &Path) -> Result<ScanSummary, ApiError> {
+    let snapshot = parapet_snapshot::read(dir)?;
+    let facts = crate::onboarding::facts_from_snapshot(&snapshot);
+    let tenant = &snapshot.tenant;
+    {
+        let store = context.store();
+        let existing = store.tenant(&tenant.id).ok();
+        store.upsert_tenant(&parapet_store::TenantRow {
+            id: tenant.id.clone(),
+            display_name: tenant.display_name.clone(),
+            default_domain: tenant.default_domain_name.clone(),
+            onboarded_at: Utc::now(),
+            flags: existing.map_or(
+                parapet_store::TenantFlags {
+                    paused: true,
+                    ..Default::default()
+                },
+                |t| t.flags,
+            ),
+            facts,
+        })?;
+    }
+    let report = parapet_detect::scan(
+        &snapshot,
+        parapet_ipintel::IpIntel::embedded(),
+        tenant.snapshot_time,
+    );
+    record_report(context, &tenant.id, &report)
+}
+
+/// Stores a scan's report: incidents and the scan summary.
+pub(crate) fn record_report(
+    context: &AppContext,
+    tenant_id: &str,
+    report: &ScanReport,
+) -> Result<ScanSummary, ApiError> {
+    let now = Utc::now();
+    crate::incidents::record(context, tenant_id, report, now)?;
+    let summary = ScanSummary {
+        tenant_id: tenant_id.to_string(),
+        finished_at: now.to_rfc3339(),
+        coverage_from: report.tenant.coverage.from.map(|t| t.to_rfc3339()),
+        coverage_to: report.tenant.coverage.to.map(|t| t.to_rfc3339()),
+        sources: report.tenant.coverage.sources.clone(),
+        incident_count: u32::try_from(report.incidents.len()).unwrap_or(u32::MAX),
+        targeted_users: report
+            .targeted_users
+            .iter()
+            .map(|t| TargetedUserView {
+                user_principal_name: t.user_principal_name.clone(),
+                failed_attempts: u32::try_from(t.failed_attempts).unwrap_or(u32::MAX),
+            })
+            .collect(),
+    };
+    let json = serde_json::to_string(&summary)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    context.store().record_scan(tenant_id, now, &json)?;
+    Ok(summary)
+}
+
+/// The latest scan of a tenant, if it was scanned.
+pub fn last(context: &AppContext, tenant_id: &str) -> Result<Option<ScanSummary>, ApiError> {
+    let Some((_, json)) = context.store().last_scan(tenant_id)? else {
+        return Ok(None);
+    };
+    let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| {
+        ApiError::storage(format!("the stored scan of {tenant_id} is corrupt: {e}"))
+    })?;
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    Ok(Some(ScanSummary {
+        tenant_id: tenant_id.to_string(),
+        finished_at: text(&value["finishedAt"]).unwrap_or_default(),
+        coverage_from: text(&value["coverageFrom"]),
+        coverage_to: text(&value["coverageTo"]),
+        sources: value["sources"]
+            .as_array()
+            .map(|a| a.iter().filter_map(text).collect())
+            .unwrap_or_default(),
+        incident_count: value["incidentCount"]
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0),
+        targeted_users: value["targetedUsers"]
+            .as_array()
+            .map(|users| {
+                users
+                    .iter()
+                    .map(|u| TargetedUserView {
+                        user_principal_name: text(&u["userPrincipalName"]).unwrap_or_default(),
+                        failed_attempts: u["failedAttempts"]
+                            .as_u64()
+                            .and_then(|n| u32::try_from(n).ok())
+                            .unwrap_or(0),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }))
 }

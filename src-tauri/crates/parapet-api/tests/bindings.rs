@@ -4,8 +4,9 @@
 //! changing a type in `parapet_api::dto`.
 
 use parapet_api::dto::{
-    AppInfo, ConsentRequest, CustomerTenant, EntraLicence, PartnerStatus, Settings, TenantFlags,
-    TenantOverview, TenantSummary,
+    AppInfo, ArtifactView, ConsentRequest, CustomerTenant, EntraLicence, IncidentDetail,
+    IncidentSummary, PartnerStatus, ScanProgress, ScanSummary, Settings, SignalView,
+    TargetedUserView, TenantFlags, TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, ErrorCode};
 use std::path::{Path, PathBuf};
@@ -25,6 +26,13 @@ fn rendered() -> Vec<(String, String)> {
         one::<PartnerStatus>(),
         one::<CustomerTenant>(),
         one::<ConsentRequest>(),
+        one::<IncidentSummary>(),
+        one::<IncidentDetail>(),
+        one::<SignalView>(),
+        one::<ArtifactView>(),
+        one::<TargetedUserView>(),
+        one::<ScanSummary>(),
+        one::<ScanProgress>(),
         one::<Settings>(),
         one::<ApiError>(),
         one::<ErrorCode>(),

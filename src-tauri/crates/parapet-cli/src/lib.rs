@@ -69,6 +69,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Import a tenant snapshot into the workspace for offline review: the tenant is added
+    /// (paused, so nothing is polled) and scanned, and its incidents join the incident list.
+    Import {
+        /// The snapshot directory.
+        #[arg(long, value_name = "DIR")]
+        snapshot: PathBuf,
+    },
+    /// List the workspace's incidents.
+    Incidents {
+        /// Only this tenant's.
+        #[arg(long, value_name = "TENANT_ID")]
+        tenant: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Serve tenant snapshots as Microsoft would (login, Graph, Exchange, Management Activity)
     /// on 127.0.0.1 until interrupted.
     Sim {
@@ -186,11 +202,46 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
             };
             out.write_all(text.as_bytes()).map_err(|e| e.to_string())
         }
-        Command::Tenants { format } => {
-            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            let context = runtime
-                .block_on(parapet_api::workspace::open(options))
+        Command::Import { snapshot } => {
+            let context = open_workspace(options)?;
+            let summary = parapet_api::scan::import_snapshot_dir(&context, snapshot)
                 .map_err(|e| e.message)?;
+            writeln!(
+                out,
+                "Imported {} and found {} incident(s)",
+                summary.tenant_id, summary.incident_count
+            )
+            .map_err(|e| e.to_string())
+        }
+        Command::Incidents { tenant, format } => {
+            let context = open_workspace(options)?;
+            let incidents =
+                parapet_api::incidents::list(&context, tenant.as_deref()).map_err(|e| e.message)?;
+            let text = match format {
+                Format::Json => {
+                    serde_json::to_string_pretty(&incidents).map_err(|e| e.to_string())? + "\n"
+                }
+                Format::Table if incidents.is_empty() => "No incidents.\n".to_string(),
+                Format::Table => incidents
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "{:<22}  {:<12}  {:<20}  {:<8}  {:<40}  {}\n",
+                            i.id,
+                            i.status,
+                            i.kind,
+                            i.severity,
+                            i.user_principal_name,
+                            i.tenant_name
+                        )
+                    })
+                    .collect(),
+            };
+            out.write_all(inert_for_terminal(&text).as_bytes())
+                .map_err(|e| e.to_string())
+        }
+        Command::Tenants { format } => {
+            let context = open_workspace(options)?;
             let tenants = parapet_api::tenants::list(&context)
                 .map_err(|e| e.message)?
                 .tenants;
@@ -220,6 +271,13 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
             out.write_all(text.as_bytes()).map_err(|e| e.to_string())
         }
     }
+}
+
+fn open_workspace(options: &ContextOptions) -> Result<parapet_api::AppContext, String> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime
+        .block_on(parapet_api::workspace::open(options))
+        .map_err(|e| e.message)
 }
 
 fn serve_until_interrupted(options: SimOptions, out: &mut dyn Write) -> Result<(), String> {

@@ -20,3 +20,30 @@ CREATE TABLE tenants (
     billable_users      INTEGER NOT NULL DEFAULT 0,
     last_verified_at    TEXT                        -- last successful call with its credentials
 ) STRICT;
+
+-- One row per incident the Scan or monitoring raised. The id is the detector's stable id, so a
+-- re-scan of the same evidence updates the row instead of adding one. `detail` is the
+-- incident's signals, persistence artifacts and reasons as JSON (attacker-controlled text is
+-- data: the UI renders it as text only).
+CREATE TABLE incidents (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    tenant_id           TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    user_principal_name TEXT NOT NULL,
+    kind                TEXT NOT NULL CHECK (kind IN ('active_compromise', 'past_compromise', 'leftover_persistence')),
+    severity            TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+    confidence          TEXT NOT NULL CHECK (confidence IN ('low', 'medium', 'high')),
+    status              TEXT NOT NULL CHECK (status IN ('unpublished', 'active', 'remediated')),
+    first_seen          TEXT NOT NULL,
+    last_seen           TEXT NOT NULL,
+    detail              TEXT NOT NULL,
+    raised_at           TEXT NOT NULL,              -- when Parapet first raised it
+    updated_at          TEXT NOT NULL
+) STRICT;
+CREATE INDEX incidents_by_tenant ON incidents (tenant_id, last_seen);
+
+-- The last scan of each tenant: coverage, sources and targeted users, as JSON.
+CREATE TABLE scans (
+    tenant_id           TEXT PRIMARY KEY NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    finished_at         TEXT NOT NULL,
+    summary             TEXT NOT NULL
+) STRICT;

@@ -5,11 +5,13 @@
 //! The database runs in WAL mode with foreign keys enforced. Secrets are never written here.
 
 mod error;
+mod incidents;
 mod migrations;
 mod settings;
 mod tenants;
 
 pub use error::StoreError;
+pub use incidents::IncidentRow;
 pub use settings::SettingKey;
 pub use tenants::{EntraLicence, TenantFacts, TenantFlags, TenantRow};
 

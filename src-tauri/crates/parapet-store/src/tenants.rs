@@ -197,7 +197,10 @@ fn read_tenant(row: &rusqlite::Row<'_>) -> rusqlite::Result<TenantRow> {
     })
 }
 
-fn parse_time(row: &rusqlite::Row<'_>, column: usize) -> rusqlite::Result<DateTime<Utc>> {
+pub(crate) fn parse_time(
+    row: &rusqlite::Row<'_>,
+    column: usize,
+) -> rusqlite::Result<DateTime<Utc>> {
     let text: String = row.get(column)?;
     DateTime::parse_from_rfc3339(&text)
         .map(|t| t.with_timezone(&Utc))

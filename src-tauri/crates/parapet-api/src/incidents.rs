@@ -1,0 +1,188 @@
+//! Incidents: recording what a scan found, listing, and the lifecycle
+//! (`unpublished` → `active` → `remediated`).
+
+use crate::dto::{ArtifactView, IncidentDetail, IncidentSummary, SignalView};
+use crate::{ApiError, AppContext, ErrorCode};
+use chrono::{DateTime, Utc};
+use parapet_detect::ScanReport;
+use parapet_store::IncidentRow;
+use serde_json::Value;
+
+/// Stores a scan's incidents for a tenant. New incidents are `active` when the tenant has
+/// Response on, else `unpublished` until the technician publishes them; known ones keep their
+/// status. A remediated leftover-persistence incident whose artifact still exists reappears.
+/// Returns the ids of new incidents.
+pub fn record(
+    context: &AppContext,
+    tenant_id: &str,
+    report: &ScanReport,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, ApiError> {
+    let store = context.store();
+    let tenant = store.tenant(tenant_id)?;
+    let rows: Vec<IncidentRow> = report
+        .incidents
+        .iter()
+        .map(|incident| {
+            let detail = serde_json::to_value(incident)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+            Ok(IncidentRow {
+                id: incident.id.clone(),
+                tenant_id: tenant_id.to_string(),
+                user_principal_name: incident.user_principal_name.clone(),
+                kind: text(&detail["kind"]),
+                severity: text(&detail["severity"]),
+                confidence: text(&detail["confidence"]),
+                status: String::new(),
+                first_seen: incident.first_seen,
+                last_seen: incident.last_seen,
+                detail: detail.to_string(),
+                raised_at: now,
+                updated_at: now,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let status_for_new = if tenant.flags.response_enabled {
+        "active"
+    } else {
+        "unpublished"
+    };
+    let new_ids = store.record_incidents(&rows, status_for_new, now)?;
+    for row in &rows {
+        let current = store.incident(&row.id)?;
+        let still_present = serde_json::from_str::<Value>(&row.detail)
+            .ok()
+            .and_then(|d| d["persistence"].as_array().map(|a| !a.is_empty()))
+            .unwrap_or(false);
+        if current.status == "remediated" && row.kind == "leftover_persistence" && still_present {
+            store.set_incident_status(&row.id, status_for_new, now)?;
+        }
+    }
+    Ok(new_ids)
+}
+
+/// Incidents of one tenant or of all, newest evidence first.
+pub fn list(
+    context: &AppContext,
+    tenant_id: Option<&str>,
+) -> Result<Vec<IncidentSummary>, ApiError> {
+    let store = context.store();
+    let names: std::collections::HashMap<String, String> = store
+        .tenants()?
+        .into_iter()
+        .map(|t| (t.id, t.display_name))
+        .collect();
+    Ok(store
+        .incidents(tenant_id)?
+        .into_iter()
+        .map(|row| summary(&row, names.get(&row.tenant_id).cloned().unwrap_or_default()))
+        .collect())
+}
+
+/// How many incidents were raised in the 30 days before `now` (the "N incidents" badge).
+pub fn recent_count(context: &AppContext, now: DateTime<Utc>) -> Result<u32, ApiError> {
+    let since = now - chrono::Duration::days(30);
+    let count = context
+        .store()
+        .incidents(None)?
+        .iter()
+        .filter(|i| i.raised_at >= since)
+        .count();
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// Everything shown on one incident.
+pub fn detail(context: &AppContext, incident_id: &str) -> Result<IncidentDetail, ApiError> {
+    let store = context.store();
+    let row = store.incident(incident_id)?;
+    let tenant_name = store
+        .tenant(&row.tenant_id)
+        .map(|t| t.display_name)
+        .unwrap_or_default();
+    let detail: Value = serde_json::from_str(&row.detail)
+        .map_err(|e| ApiError::storage(format!("incident {incident_id} is stored corrupt: {e}")))?;
+    let strings = |value: &Value| -> Vec<String> {
+        value
+            .as_array()
+            .map(|a| a.iter().map(text).collect())
+            .unwrap_or_default()
+    };
+    Ok(IncidentDetail {
+        summary: summary(&row, tenant_name),
+        reasons: strings(&detail["reasons"]),
+        signals: detail["signals"]
+            .as_array()
+            .map(|signals| {
+                signals
+                    .iter()
+                    .map(|s| SignalView {
+                        kind: text(&s["kind"]),
+                        time: text(&s["time"]),
+                        summary: text(&s["summary"]),
+                        evidence: strings(&s["evidence"]),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        persistence: artifacts(&detail),
+    })
+}
+
+/// Publishes an unpublished incident (tenants with Response off), so remediation can start.
+pub fn publish(context: &AppContext, incident_id: &str) -> Result<IncidentDetail, ApiError> {
+    let current = context.store().incident(incident_id)?;
+    if current.status != "unpublished" {
+        return Err(ApiError::invalid_input(format!(
+            "incident {incident_id} is already {}",
+            current.status
+        )));
+    }
+    context
+        .store()
+        .set_incident_status(incident_id, "active", Utc::now())?;
+    detail(context, incident_id)
+}
+
+fn summary(row: &IncidentRow, tenant_name: String) -> IncidentSummary {
+    let persistence_count = serde_json::from_str::<Value>(&row.detail)
+        .ok()
+        .and_then(|d| d["persistence"].as_array().map(Vec::len))
+        .unwrap_or(0);
+    IncidentSummary {
+        id: row.id.clone(),
+        tenant_id: row.tenant_id.clone(),
+        tenant_name,
+        user_principal_name: row.user_principal_name.clone(),
+        kind: row.kind.clone(),
+        severity: row.severity.clone(),
+        confidence: row.confidence.clone(),
+        status: row.status.clone(),
+        first_seen: row.first_seen.to_rfc3339(),
+        last_seen: row.last_seen.to_rfc3339(),
+        persistence_count: u32::try_from(persistence_count).unwrap_or(u32::MAX),
+    }
+}
+
+fn artifacts(detail: &Value) -> Vec<ArtifactView> {
+    detail["persistence"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|p| ArtifactView {
+                    kind: text(&p["type"]),
+                    id: text(&p["id"]),
+                    summary: text(&p["summary"]),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
