@@ -173,6 +173,10 @@ fn router(app: Arc<App>) -> Router {
             "/login/{tenant}/v2.0/adminconsent",
             get(login::consent_page).post(login::consent_submit),
         )
+        .route(
+            "/login/{tenant}/v2.0/.well-known/openid-configuration",
+            get(login::openid_configuration),
+        )
         .route("/graph/{version}/{*rest}", any(graph::entry))
         .route(
             "/exchange/adminapi/beta/{tenant}/InvokeCommand",

@@ -454,6 +454,31 @@ async fn mail_and_directory_endpoints_serve_the_snapshot() {
     let (_, _, body) = get(&format!("{g}/v1.0/users/{owner}/registeredDevices"), &token).await;
     assert_eq!(body["value"].as_array().expect("value").len(), want);
     assert_eq!(body["value"][0]["@odata.type"], "#microsoft.graph.device");
+    let mailbox_users: Vec<Value> = read_json(&dir.join("mailboxes.json"))
+        .as_array()
+        .expect("m")
+        .iter()
+        .map(|m| m["userId"].clone())
+        .collect();
+    let users = read_json(&dir.join("users.json"));
+    let without = users
+        .as_array()
+        .expect("u")
+        .iter()
+        .find(|u| !mailbox_users.contains(&u["id"]))
+        .expect("a user without a mailbox");
+    let (status, _, err) = get(
+        &format!(
+            "{g}/v1.0/users/{}/messages",
+            without["id"].as_str().expect("id")
+        ),
+        &token,
+    )
+    .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (404, Some("MailboxNotEnabledForRESTAPI"))
+    );
     let (_, _, org) = get(&format!("{g}/v1.0/organization"), &token).await;
     assert_eq!(org["value"][0]["id"], HARBORVIEW);
     // A customer tenant has no contracts.

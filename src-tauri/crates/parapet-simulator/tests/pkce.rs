@@ -108,6 +108,21 @@ async fn technician_sign_in(sim: &parapet_simulator::RunningSimulator) -> (Strin
 async fn technician_signs_in_with_pkce_and_refresh_tokens_rotate() {
     let Some(shared) = shared_dir() else { return };
     let sim = sim(&shared, |_| {}).await;
+    let discovery: Value = client()
+        .get(format!(
+            "{}/organizations/v2.0/.well-known/openid-configuration",
+            sim.base_urls().login
+        ))
+        .send()
+        .await
+        .expect("discovery")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        discovery["token_endpoint"],
+        format!("{}/organizations/oauth2/v2.0/token", sim.base_urls().login)
+    );
     let (access, refresh) = technician_sign_in(&sim).await;
     let graph = sim.base_urls().graph;
     let (status, _, me) = get(&format!("{graph}/v1.0/me"), &access).await;

@@ -62,6 +62,44 @@ pub async fn consent_submit(
     consent::submit(&mut st, &tenant, &form, now)
 }
 
+/// OpenID discovery for libraries that look endpoints up (absolute simulator URLs).
+pub async fn openid_configuration(
+    State(app): State<Arc<App>>,
+    Path(tenant): Path<String>,
+) -> SimResponse {
+    let st = app.lock();
+    let Some(tenant_id) = (match tenant.to_ascii_lowercase().as_str() {
+        "common" | "organizations" => Some("{tenantid}".to_string()),
+        _ => st.resolve_tenant(&tenant),
+    }) else {
+        return errors::aad_error(
+            400,
+            "invalid_tenant",
+            90002,
+            &format!("Tenant '{tenant}' not found."),
+            st.clock.now(),
+        );
+    };
+    let base = format!("{}/login/{tenant}", app.origin);
+    SimResponse::json(
+        200,
+        serde_json::json!({
+            "issuer": format!("https://login.microsoftonline.com/{tenant_id}/v2.0"),
+            "authorization_endpoint": format!("{base}/oauth2/v2.0/authorize"),
+            "token_endpoint": format!("{base}/oauth2/v2.0/token"),
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "code_challenge_methods_supported": ["S256", "plain"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["none"],
+            "tenant_region_scope": "NA",
+        }),
+    )
+}
+
 fn parse_form(bytes: &[u8]) -> HashMap<String, String> {
     url::form_urlencoded::parse(bytes).into_owned().collect()
 }
