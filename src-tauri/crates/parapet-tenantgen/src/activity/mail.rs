@@ -71,6 +71,15 @@ impl World {
     }
 }
 
+/// An inbox rule id as Graph returns it: the base64 of Exchange's 8-byte rule id, whose first
+/// four bytes are `01 00 00 00` (`AQAAA...=`).
+pub(crate) fn rule_id(gen: &mut Gen) -> String {
+    use base64::Engine as _;
+    let mut bytes = vec![1u8, 0, 0, 0];
+    bytes.extend((0..4).map(|_| gen.below(256) as u8));
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// The base64 of the mailbox GUID that starts every item id of that mailbox.
 fn mailbox_stem(person: &Person) -> String {
     use base64::Engine as _;
@@ -172,7 +181,7 @@ pub(crate) fn add_benign_rules(world: &mut World) {
             mailbox_stem(&person),
             gen.base64url(62)
         );
-        let rule_id = format!("AQAAA{}=", gen.base64url(6));
+        let rule_id = rule_id(&mut gen);
         world
             .message_rules
             .entry(person.id.clone())
@@ -187,5 +196,28 @@ pub(crate) fn add_benign_rules(world: &mut World) {
                 "conditions": {"senderContains": [sender]},
                 "actions": {"moveToFolder": folder, "stopProcessingRules": true},
             }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rule_id;
+    use crate::rng::Gen;
+
+    #[test]
+    fn rule_ids_decode_to_eight_bytes_starting_01000000() {
+        use base64::Engine as _;
+        let mut gen = Gen::new(1, "rules");
+        for _ in 0..50 {
+            let id = rule_id(&mut gen);
+            assert!(
+                id.starts_with("AQAAA") && id.ends_with('=') && id.len() == 12,
+                "{id}"
+            );
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&id)
+                .unwrap();
+            assert_eq!(&bytes[..4], &[1, 0, 0, 0]);
+        }
     }
 }

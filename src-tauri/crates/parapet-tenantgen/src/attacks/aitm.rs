@@ -228,7 +228,7 @@ pub(super) fn hiding_rule(
         ],
         apps::EXCHANGE.app_id,
     );
-    let rule_id = format!("AQAAA{}=", gen.base64url(6));
+    let rule_id = crate::activity::mail::rule_id(gen);
     let folder_id = world.folder_id(&person);
     world.message_rules.entry(person.id.clone()).or_default().insert(
         0,

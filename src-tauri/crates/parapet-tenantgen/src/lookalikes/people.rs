@@ -120,7 +120,7 @@ pub(crate) fn internal_forwarding(world: &mut World, gen: &mut Gen, user: usize)
         &session,
         extra,
     );
-    let rule_id = format!("AQAAA{}=", gen.base64url(6));
+    let rule_id = crate::activity::mail::rule_id(gen);
     world.message_rules.entry(person.id.clone()).or_default().push(json!({
         "id": rule_id, "displayName": rule_name, "sequence": 4, "isEnabled": true, "hasError": false, "isReadOnly": false,
         "conditions": {"subjectContains": ["invoice", "statement"]},
