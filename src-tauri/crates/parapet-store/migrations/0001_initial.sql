@@ -47,3 +47,17 @@ CREATE TABLE scans (
     finished_at         TEXT NOT NULL,
     summary             TEXT NOT NULL
 ) STRICT;
+
+-- The append-only, hash-chained log of every remediation action (parapet-remediate's
+-- LogRecord as JSON; each record's hash covers the previous one, so an edit is detectable).
+-- Rows go only when their tenant is removed.
+CREATE TABLE action_log (
+    incident_id         TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+    sequence            INTEGER NOT NULL,
+    record              TEXT NOT NULL,
+    PRIMARY KEY (incident_id, sequence)
+) STRICT;
+CREATE TRIGGER action_log_is_append_only BEFORE UPDATE ON action_log
+BEGIN
+    SELECT RAISE(ABORT, 'the action log is append-only');
+END;

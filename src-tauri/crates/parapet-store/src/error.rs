@@ -37,6 +37,16 @@ pub enum StoreError {
         /// Its id.
         id: String,
     },
+    /// An action record that does not continue its incident's log.
+    #[error("action {found} of incident {incident_id} is out of sequence (expected {expected})")]
+    OutOfSequence {
+        /// The incident.
+        incident_id: String,
+        /// The next sequence number the log expects.
+        expected: u64,
+        /// The one offered.
+        found: u64,
+    },
     /// Any other SQLite failure.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),

@@ -4,6 +4,7 @@
 //! yet, inside one transaction each, and records the schema version in `PRAGMA user_version`.
 //! The database runs in WAL mode with foreign keys enforced. Secrets are never written here.
 
+mod action_log;
 mod error;
 mod incidents;
 mod migrations;

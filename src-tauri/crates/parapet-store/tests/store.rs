@@ -137,3 +137,82 @@ fn settings_are_set_and_replaced() {
         Some("Bastion IT")
     );
 }
+
+fn incident(id: &str, tenant_id: &str) -> parapet_store::IncidentRow {
+    let at = Utc.with_ymd_and_hms(2026, 11, 3, 10, 0, 0).unwrap();
+    parapet_store::IncidentRow {
+        id: id.into(),
+        tenant_id: tenant_id.into(),
+        user_principal_name: "jane@acme.example".into(),
+        kind: "active_compromise".into(),
+        severity: "critical".into(),
+        confidence: "high".into(),
+        status: String::new(),
+        first_seen: at,
+        last_seen: at,
+        detail: "{}".into(),
+        raised_at: at,
+        updated_at: at,
+    }
+}
+
+#[test]
+fn incidents_keep_their_status_across_rescans_and_go_with_their_tenant() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("parapet.db")).unwrap();
+    store.upsert_tenant(&tenant("t-1", "acme")).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 4, 0, 0, 0).unwrap();
+    let new = store
+        .record_incidents(&[incident("inc_a", "t-1")], "unpublished", now)
+        .unwrap();
+    assert_eq!(new, ["inc_a"]);
+    store.set_incident_status("inc_a", "active", now).unwrap();
+    let mut rescanned = incident("inc_a", "t-1");
+    rescanned.severity = "high".into();
+    let new = store
+        .record_incidents(&[rescanned], "unpublished", now)
+        .unwrap();
+    assert!(new.is_empty(), "a re-scan does not raise it again");
+    let stored = store.incident("inc_a").unwrap();
+    assert_eq!(
+        (stored.status.as_str(), stored.severity.as_str()),
+        ("active", "high")
+    );
+
+    store
+        .append_action("inc_a", 1, r#"{"sequence":1}"#)
+        .unwrap();
+    assert!(matches!(
+        store.append_action("inc_a", 3, r#"{"sequence":3}"#),
+        Err(StoreError::OutOfSequence { expected: 2, .. })
+    ));
+    assert_eq!(store.actions("inc_a").unwrap().len(), 1);
+
+    store.remove_tenant("t-1").unwrap();
+    assert!(store.incidents(None).unwrap().is_empty());
+    assert!(store.actions("inc_a").unwrap().is_empty());
+}
+
+#[test]
+fn the_action_log_cannot_be_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parapet.db");
+    let store = Store::open(&path).unwrap();
+    store.upsert_tenant(&tenant("t-1", "acme")).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 4, 0, 0, 0).unwrap();
+    store
+        .record_incidents(&[incident("inc_a", "t-1")], "active", now)
+        .unwrap();
+    store
+        .append_action("inc_a", 1, r#"{"result":"failed"}"#)
+        .unwrap();
+    drop(store);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let error = raw
+        .execute(
+            "UPDATE action_log SET record = '{\"result\":\"succeeded\"}'",
+            [],
+        )
+        .unwrap_err();
+    assert!(error.to_string().contains("append-only"), "{error}");
+}
