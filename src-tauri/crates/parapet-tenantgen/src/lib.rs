@@ -6,12 +6,14 @@
 //! (`examples/generate.rs`, e.g. 1,000 users over 180 days).
 //!
 //! What a tenant holds: staff with homes on real residential ISPs around one metro area, phones
-//! on real mobile carriers, an office line, registered devices, Authenticator MFA; sampled
-//! background sign-ins in working hours (mostly non-interactive token refreshes of Outlook,
-//! Teams, OneDrive; interactive OfficeHome/OWA/SharePoint), mailbox and file audit records,
-//! everyday mail and inbox rules; real SKUs, first-party service principals, Conditional Access
-//! (P1/P2) and a transport rule. Attacks use real hosting/VPN networks and leave the trail the
-//! real attack leaves (see [`AttackFamily`]).
+//! on real mobile carriers, an office line, registered devices, Authenticator MFA, a few new
+//! hires onboarded during the window; shared and room mailboxes with delegates; sampled
+//! background sign-ins in the staff's working hours (mostly non-interactive token refreshes of
+//! Outlook, Teams, OneDrive; interactive OfficeHome/OWA/SharePoint), mailbox, file and logon
+//! audit records, routine directory changes, everyday mail and inbox rules; real SKUs,
+//! first-party service principals, the MSP's admin account and app, Conditional Access (P1/P2)
+//! and a transport rule. Attacks use real hosting/VPN networks and leave the trail the real
+//! attack leaves (see [`AttackFamily`]); look-alikes are listed in [`LookalikeFamily`].
 //!
 //! Invariants:
 //! - **Deterministic.** The same [`TenantSpec`] gives the same snapshot, byte for byte: all
