@@ -68,6 +68,7 @@ pub async fn entry(
     {
         let secs = match refusal {
             Refusal::Rate { retry_after } => retry_after.unwrap_or(1.0),
+            Refusal::Units { retry_after, .. } => retry_after,
             Refusal::Concurrency => 1.0,
         };
         return af(

@@ -25,6 +25,15 @@ pub struct ThrottleLimits {
     /// Management Activity API: about 2,000 per minute per tenant.
     pub management_requests: usize,
     pub management_window_secs: f64,
+    /// Identity and access: resource units per window per app + tenant, by tenant size
+    /// (< 50 users, 50-500, > 500).
+    pub directory_units_small: u32,
+    pub directory_units_medium: u32,
+    pub directory_units_large: u32,
+    pub directory_window_secs: f64,
+    /// Identity and access writes per window per app + tenant.
+    pub write_units: u32,
+    pub write_window_secs: f64,
 }
 
 impl Default for ThrottleLimits {
@@ -39,6 +48,12 @@ impl Default for ThrottleLimits {
             ca_window_secs: 1.0,
             management_requests: 2_000,
             management_window_secs: 60.0,
+            directory_units_small: 3_500,
+            directory_units_medium: 5_000,
+            directory_units_large: 8_000,
+            directory_window_secs: 10.0,
+            write_units: 3_000,
+            write_window_secs: 150.0,
         }
     }
 }
@@ -46,10 +61,18 @@ impl Default for ThrottleLimits {
 /// Which limit a request falls under.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LimitClass {
-    Mail { mailbox: String },
+    Mail {
+        mailbox: String,
+    },
     Reports,
     ConditionalAccess,
     Management,
+    /// Identity and access (users, apps, devices, ...): a resource-unit budget.
+    Directory {
+        units: u32,
+        write: bool,
+        tenant_users: usize,
+    },
     Unlimited,
 }
 
@@ -60,6 +83,11 @@ pub enum Refusal {
     Rate { retry_after: Option<f64> },
     /// Too many in flight for this mailbox.
     Concurrency,
+    /// Resource-unit budget spent; `information` is `x-ms-throttle-information`.
+    Units {
+        retry_after: f64,
+        information: &'static str,
+    },
 }
 
 pub struct Throttle {
@@ -70,6 +98,7 @@ struct Inner {
     mode: ThrottleMode,
     limits: ThrottleLimits,
     windows: HashMap<String, VecDeque<Instant>>,
+    unit_windows: HashMap<String, VecDeque<(Instant, u32)>>,
     in_flight: HashMap<String, usize>,
 }
 
@@ -77,6 +106,8 @@ struct Inner {
 pub struct Slot<'a> {
     throttle: &'a Throttle,
     key: Option<String>,
+    /// Share of the resource-unit budget in use after this request (directory requests).
+    pub usage: f64,
 }
 
 impl Drop for Slot<'_> {
@@ -97,6 +128,7 @@ impl Throttle {
                 mode,
                 limits: ThrottleLimits::default(),
                 windows: HashMap::new(),
+                unit_windows: HashMap::new(),
                 in_flight: HashMap::new(),
             }),
         }
@@ -138,6 +170,7 @@ impl Throttle {
         let none = Slot {
             throttle: self,
             key: None,
+            usage: 0.0,
         };
         if inner.mode == ThrottleMode::Off {
             return Ok(none);
@@ -146,6 +179,50 @@ impl Throttle {
         let now = Instant::now();
         let (key, max, window, sends_retry_after) = match class {
             LimitClass::Unlimited => return Ok(none),
+            LimitClass::Directory {
+                units,
+                write,
+                tenant_users,
+            } => {
+                let budget = match tenant_users {
+                    0..=49 => l.directory_units_small,
+                    50..=500 => l.directory_units_medium,
+                    _ => l.directory_units_large,
+                };
+                let key = format!("dir|{app_id}|{tenant_id}");
+                let usage = spend(
+                    &mut inner.unit_windows,
+                    &key,
+                    *units,
+                    budget,
+                    l.directory_window_secs,
+                    now,
+                )
+                .map_err(|wait| Refusal::Units {
+                    retry_after: wait,
+                    information: "ResourceUnitLimitExceeded",
+                })?;
+                if *write {
+                    let key = format!("write|{app_id}|{tenant_id}");
+                    spend(
+                        &mut inner.unit_windows,
+                        &key,
+                        1,
+                        l.write_units,
+                        l.write_window_secs,
+                        now,
+                    )
+                    .map_err(|wait| Refusal::Units {
+                        retry_after: wait,
+                        information: "WriteLimitExceeded",
+                    })?;
+                }
+                return Ok(Slot {
+                    throttle: self,
+                    key: None,
+                    usage,
+                });
+            }
             LimitClass::Mail { mailbox } => (
                 format!("mail|{app_id}|{mailbox}"),
                 l.mail_requests,
@@ -197,10 +274,50 @@ impl Throttle {
             return Ok(Slot {
                 throttle: self,
                 key: Some(key),
+                usage: 0.0,
             });
         }
         Ok(none)
     }
+}
+
+/// Spends `units` from a sliding-window budget; the usage share after spending, or the seconds
+/// until enough of the window has drained.
+fn spend(
+    windows: &mut HashMap<String, VecDeque<(Instant, u32)>>,
+    key: &str,
+    units: u32,
+    budget: u32,
+    window_secs: f64,
+    now: Instant,
+) -> Result<f64, f64> {
+    let span = Duration::from_secs_f64(window_secs.max(0.001));
+    let q = windows.entry(key.to_string()).or_default();
+    while q
+        .front()
+        .is_some_and(|(t, _)| now.duration_since(*t) >= span)
+    {
+        q.pop_front();
+    }
+    let used: u32 = q.iter().map(|(_, u)| u).sum();
+    if used + units > budget {
+        // Wait until the oldest entries that must leave have left.
+        let mut freed = 0;
+        let mut until = now;
+        for (t, u) in q.iter() {
+            freed += u;
+            until = *t + span;
+            if used - freed + units <= budget {
+                break;
+            }
+        }
+        return Err(until
+            .saturating_duration_since(now)
+            .as_secs_f64()
+            .max(0.001));
+    }
+    q.push_back((now, units));
+    Ok(f64::from(used + units) / f64::from(budget.max(1)))
 }
 
 /// `Retry-After` as Microsoft writes it: seconds with up to three decimals ("2.128").
@@ -244,6 +361,39 @@ mod tests {
         ));
         drop(slots);
         assert!(t.admit(&class, "app", "t").is_ok());
+    }
+
+    #[test]
+    fn directory_budget_depends_on_tenant_size_and_reports_usage() {
+        let t = Throttle::new(ThrottleMode::Realistic);
+        t.set_limits(ThrottleLimits {
+            directory_units_small: 10,
+            directory_units_medium: 20,
+            ..ThrottleLimits::default()
+        });
+        let small = LimitClass::Directory {
+            units: 2,
+            write: false,
+            tenant_users: 25,
+        };
+        let usages: Vec<f64> = (0..5)
+            .map(|_| t.admit(&small, "a", "s").map(|s| s.usage).unwrap_or(-1.0))
+            .collect();
+        assert_eq!(usages, vec![0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert!(matches!(
+            t.admit(&small, "a", "s").map(|_| ()),
+            Err(Refusal::Units {
+                information: "ResourceUnitLimitExceeded",
+                ..
+            })
+        ));
+        let medium = LimitClass::Directory {
+            units: 2,
+            write: false,
+            tenant_users: 60,
+        };
+        assert!((0..10).all(|_| t.admit(&medium, "a", "m").is_ok()));
+        assert!(t.admit(&medium, "a", "m").is_err());
     }
 
     #[test]

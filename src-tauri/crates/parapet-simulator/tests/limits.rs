@@ -334,3 +334,43 @@ async fn admin_surface_drives_the_simulator() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn directory_requests_spend_a_resource_unit_budget() {
+    let Some(shared) = shared_dir() else { return };
+    let sim = sim(&shared, |c| c.throttle = ThrottleMode::Realistic).await;
+    let token = app_token(&sim, HARBORVIEW, GRAPH).await;
+    let g = sim.base_urls().graph;
+    // Harborview has fewer than 50 users: the small-tenant budget applies. GET users costs 2.
+    sim.control().set_throttle_limits(ThrottleLimits {
+        directory_units_small: 6,
+        directory_window_secs: 30.0,
+        ..ThrottleLimits::default()
+    });
+    let url = format!("{g}/v1.0/users");
+    let mut last = None;
+    for _ in 0..3 {
+        let (status, headers, _) = get(&url, &token).await;
+        assert_eq!(status, 200);
+        last = Some(headers);
+    }
+    assert_eq!(
+        last.expect("headers")["x-ms-throttle-limit-percentage"],
+        "1.0"
+    );
+    let (status, headers, body) = get(&url, &token).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (429, Some("TooManyRequests"))
+    );
+    assert_eq!(
+        headers["x-ms-throttle-information"],
+        "ResourceUnitLimitExceeded"
+    );
+    assert!(headers["x-ms-throttle-scope"]
+        .to_str()
+        .expect("ascii")
+        .starts_with("Tenant_Application/Read/"));
+    assert!(retry_after(&headers).is_some_and(|s| s > 0.0 && s <= 30.0));
+    sim.shutdown().await;
+}

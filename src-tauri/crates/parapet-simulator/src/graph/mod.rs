@@ -119,10 +119,22 @@ pub async fn dispatch(
             }
         }
     }
-    let class = classify(&req);
+    let mut class = classify(&req);
+    let units = resource_units(&req, &class);
+    if let (LimitClass::Unlimited, Some(units)) = (&class, units) {
+        let tenant_users = app
+            .lock()
+            .data(&token.tenant_id)
+            .map_or(0, |d| d.users.len());
+        class = LimitClass::Directory {
+            units,
+            write: req.method != "GET",
+            tenant_users,
+        };
+    }
     let slot = match app.throttle.admit(&class, &token.app_id, &token.tenant_id) {
         Ok(slot) => slot,
-        Err(refusal) => return throttled(refusal, &class, now),
+        Err(refusal) => return throttled(refusal, &class, now, &token.app_id, &token.tenant_id),
     };
     let delay = app.faults().settings.latency_ms;
     if delay > 0 {
@@ -143,9 +155,17 @@ pub async fn dispatch(
         }
         route(&mut st, &ctx, &req)
     };
+    let usage = slot.usage;
     drop(slot);
-    if let Some(units) = resource_units(&req, &class) {
+    if let Some(units) = units {
         resp = resp.with_header("x-ms-resource-unit", &units.to_string());
+    }
+    // Sent once usage is above 80% of the budget (API reference §12.2).
+    if usage > 0.8 {
+        resp = resp.with_header(
+            "x-ms-throttle-limit-percentage",
+            &format!("{:.1}", usage.min(1.8)),
+        );
     }
     if resp.header("request-id").is_none() {
         resp = resp.with_header("request-id", &uuid::Uuid::new_v4().to_string());
@@ -242,7 +262,13 @@ fn resource_units(req: &GraphRequest, class: &LimitClass) -> Option<u32> {
     Some(cost.max(1) as u32)
 }
 
-fn throttled(refusal: Refusal, class: &LimitClass, now: DateTime<Utc>) -> SimResponse {
+fn throttled(
+    refusal: Refusal,
+    class: &LimitClass,
+    now: DateTime<Utc>,
+    app_id: &str,
+    tenant_id: &str,
+) -> SimResponse {
     let request_id = uuid::Uuid::new_v4().to_string();
     let (code, message, retry) = match (&refusal, class) {
         (Refusal::Concurrency, _) => (
@@ -253,6 +279,11 @@ fn throttled(refusal: Refusal, class: &LimitClass, now: DateTime<Utc>) -> SimRes
         (Refusal::Rate { retry_after }, _) => {
             ("TooManyRequests", "Please retry again later.", *retry_after)
         }
+        (Refusal::Units { retry_after, .. }, _) => (
+            "TooManyRequests",
+            "Please retry again later.",
+            Some(*retry_after),
+        ),
     };
     let body = json!({"error": {"code": code, "message": message, "innerError": {
         "code": "429", "date": crate::clock::graph_error_date(now), "message": "Please retry after",
@@ -261,6 +292,17 @@ fn throttled(refusal: Refusal, class: &LimitClass, now: DateTime<Utc>) -> SimRes
     let mut resp = SimResponse::json(429, body).with_header("request-id", &request_id);
     if let Some(secs) = retry {
         resp = resp.with_header("Retry-After", &format_retry_after(secs));
+    }
+    if let (Refusal::Units { information, .. }, LimitClass::Directory { write, .. }) =
+        (&refusal, class)
+    {
+        let rw = if *write { "ReadWrite" } else { "Read" };
+        resp = resp
+            .with_header(
+                "x-ms-throttle-scope",
+                &format!("Tenant_Application/{rw}/{app_id}/{tenant_id}"),
+            )
+            .with_header("x-ms-throttle-information", information);
     }
     resp
 }
