@@ -1,0 +1,41 @@
+//! Parapet's remediation engine: evicts the attacker from one incident's account in steps
+//! (1 contain, 3 remove persistence, 4 reset the password, 5 re-enable, 6 mark remediated;
+//! 2 phish retraction is not implemented yet), with Microsoft calls made through
+//! [`parapet_graph::TenantClient`]. Tauri-free; the api layer and `parapet remediate` call it.
+//!
+//! Use: [`plan()`] a step (pure: no I/O, no clock), show the [`PlannedAction`]s, then
+//! [`apply()`] them, which returns one [`ObjectOutcome`] per object for the UI stepper.
+//!
+//! Invariants:
+//! - Tenant isolation: [`apply()`] refuses, before any request, when a client's tenant differs
+//!   from the incident's tenant or an action belongs to another tenant or incident.
+//! - Every write is preceded by a `Started` and followed by a `Finished` record in the
+//!   incident's hash-chained action log ([`LogRecord`], [`verify_chain`]); the object's JSON as
+//!   fetched before acting is kept as evidence.
+//! - Idempotent and resumable: each action has a stable key (step + object). Actions the log
+//!   shows as finished are not repeated; an object already in the desired state (or gone) is
+//!   AlreadyDone, not an error; a started-but-unfinished action is re-checked against the
+//!   tenant, and an interrupted password reset is reported as "a password may have been set".
+//! - Passwords come from the OS random source, live only in [`parapet_secrets::Sensitive`], are
+//!   handed to the caller once in [`StepOutcome::new_password`], and are never logged, stored,
+//!   serialized or printed; the log records only that a password was set.
+//! - Microsoft's error code and message are kept verbatim in [`Outcome::Failed`].
+
+mod apply;
+mod error;
+mod execute;
+mod isolation;
+pub mod log;
+mod model;
+mod outcome;
+mod password;
+mod plan;
+
+pub use apply::{apply, Clients, Mode, RunContext};
+pub use error::{RemediateError, SinkError};
+pub use isolation::check_tenant;
+pub use log::{verify_chain, ActionSink, LogEntry, LogRecord, MemorySink, Phase, TamperError};
+pub use model::{Actor, Artifact, ArtifactKind, IncidentTarget, PlanOptions, Removal, Step};
+pub use outcome::{ObjectOutcome, Outcome, StepOutcome};
+pub use password::{generate_password, PASSWORD_LENGTH};
+pub use plan::{block_policy_name, plan, Operation, PlannedAction, PASSWORD_METHOD_ID};

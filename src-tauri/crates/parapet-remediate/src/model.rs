@@ -1,0 +1,161 @@
+//! What remediation acts on: the incident's user, tenant and persistence artifacts.
+
+use serde::{Deserialize, Serialize};
+
+/// The remediation stepper's steps, numbered as the UI shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// 1: revoke sessions and lock the account (plus a CA block for synced users).
+    Contain,
+    /// 2: move the phishing mail out of every mailbox (not implemented yet).
+    RetractPhish,
+    /// 3: disable or delete every persistence artifact.
+    RemovePersistence,
+    /// 4: set a new password.
+    ResetPassword,
+    /// 5: enable the account again and drop the step-1 CA block.
+    Reenable,
+    /// 6: record that the incident is remediated.
+    MarkRemediated,
+}
+
+impl Step {
+    pub fn number(self) -> u8 {
+        match self {
+            Step::Contain => 1,
+            Step::RetractPhish => 2,
+            Step::RemovePersistence => 3,
+            Step::ResetPassword => 4,
+            Step::Reenable => 5,
+            Step::MarkRemediated => 6,
+        }
+    }
+
+    pub fn from_number(n: u8) -> Option<Step> {
+        Some(match n {
+            1 => Step::Contain,
+            2 => Step::RetractPhish,
+            3 => Step::RemovePersistence,
+            4 => Step::ResetPassword,
+            5 => Step::Reenable,
+            6 => Step::MarkRemediated,
+            _ => return None,
+        })
+    }
+}
+
+/// Persistence artifact types, spelled as in `expected.json` and the detector's incidents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArtifactKind {
+    InboxRule,
+    MailboxForwarding,
+    OauthGrant,
+    ServicePrincipal,
+    Application,
+    Device,
+    AuthMethod,
+    InboundConnector,
+    TransportRule,
+    MailboxPermission,
+}
+
+impl ArtifactKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArtifactKind::InboxRule => "inbox_rule",
+            ArtifactKind::MailboxForwarding => "mailbox_forwarding",
+            ArtifactKind::OauthGrant => "oauth_grant",
+            ArtifactKind::ServicePrincipal => "service_principal",
+            ArtifactKind::Application => "application",
+            ArtifactKind::Device => "device",
+            ArtifactKind::AuthMethod => "auth_method",
+            ArtifactKind::InboundConnector => "inbound_connector",
+            ArtifactKind::TransportRule => "transport_rule",
+            ArtifactKind::MailboxPermission => "mailbox_permission",
+        }
+    }
+}
+
+impl std::str::FromStr for ArtifactKind {
+    type Err = crate::RemediateError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        serde_json::from_value(serde_json::Value::from(s)).map_err(|_| {
+            crate::RemediateError::UnknownArtifactKind {
+                kind: s.chars().take(60).collect(),
+            }
+        })
+    }
+}
+
+/// One persistence artifact. `id` follows the ground-truth convention: the object's id, for
+/// Exchange objects the `Identity`, for forwarding the mailbox owner's user id, for a mailbox
+/// permission `Identity|User`; for an application optionally `objectId|keyId` to name the one
+/// attacker credential (without it every password credential of the app is removed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Artifact {
+    #[serde(rename = "type")]
+    pub kind: ArtifactKind,
+    pub id: String,
+    /// What the detector said about it (attacker-controlled text: data, never markup).
+    #[serde(default)]
+    pub summary: String,
+}
+
+/// The incident being remediated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentTarget {
+    pub tenant_id: String,
+    pub incident_id: String,
+    pub user_id: String,
+    pub upn: String,
+    /// Mastered on-premises (Entra Connect): `onPremisesSyncEnabled`.
+    pub on_premises_synced: bool,
+    /// The tenant has Entra ID P1 (Conditional Access).
+    pub entra_p1: bool,
+    /// User object ids never to be locked out by a block policy.
+    pub break_glass: Vec<String>,
+    pub artifacts: Vec<Artifact>,
+}
+
+/// Disable (reversible) or delete (gone for good).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Removal {
+    #[default]
+    Disable,
+    Delete,
+}
+
+/// The technician's choices for a step.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanOptions {
+    pub inbox_rules: Removal,
+    pub devices: Removal,
+    pub inbound_connectors: Removal,
+    pub transport_rules: Removal,
+    /// The technician confirmed deleting an MFA method even when it is the user's only one.
+    pub confirm_remove_only_method: bool,
+    /// Reset the password again although a reset already succeeded or may have happened.
+    pub fresh_password_reset: bool,
+}
+
+/// Who performed an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// A technician's UPN.
+    Technician(String),
+    AutomaticResponse,
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Actor::Technician(upn) => f.write_str(upn),
+            Actor::AutomaticResponse => f.write_str("Automatic Response"),
+        }
+    }
+}
