@@ -3,6 +3,7 @@
 
 mod apps;
 mod audit_query;
+mod auth_methods;
 mod batch;
 mod ca;
 mod collection;
