@@ -86,7 +86,7 @@ fn with_message_defaults(m: &Record) -> Record {
         ("body", json!({"contentType": "html", "content": ""})), ("ccRecipients", json!([])),
         ("bccRecipients", json!([])), ("replyTo", json!([])), ("isDeliveryReceiptRequested", json!(false)),
         ("isReadReceiptRequested", json!(false)), ("isDraft", json!(false)), ("inferenceClassification", json!("focused")),
-        ("flag", json!({"flagStatus": "notFlagged"})), ("conversationId", json!(format!("AAQkAD{}", &tag[..12.min(tag.len())]))),
+        ("flag", json!({"flagStatus": "notFlagged"})), ("conversationId", json!(format!("AAQkAD{}", tag.chars().take(12).collect::<String>()))),
         ("webLink", json!(format!("https://outlook.office365.com/owa/?ItemID={id}&exvsurl=1&viewmodel=ReadMessageItem"))),
     ];
     for (k, v) in defaults {
