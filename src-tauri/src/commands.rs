@@ -3,7 +3,8 @@
 
 use parapet_api::dto::{
     AppInfo, ConsentRequest, CustomerTenant, IncidentDetail, IncidentSummary, PartnerStatus,
-    ScanSummary, Settings, TenantFlags, TenantOverview, TenantSummary,
+    RemediationState, ScanSummary, Settings, StepRequest, StepResult, TenantFlags, TenantOverview,
+    TenantSummary,
 };
 use parapet_api::{ApiError, AppContext};
 use tauri::State;
@@ -126,4 +127,21 @@ pub fn last_scan(
     tenant_id: String,
 ) -> Result<Option<ScanSummary>, ApiError> {
     parapet_api::scan::last(&context, &tenant_id)
+}
+
+#[tauri::command]
+pub async fn run_remediation_step(
+    context: State<'_, AppContext>,
+    incident_id: String,
+    request: StepRequest,
+) -> Result<StepResult, ApiError> {
+    parapet_api::remediation::run_step_as_technician(&context, &incident_id, &request).await
+}
+
+#[tauri::command]
+pub async fn remediation_state(
+    context: State<'_, AppContext>,
+    incident_id: String,
+) -> Result<RemediationState, ApiError> {
+    parapet_api::remediation::state(&context, &incident_id).await
 }

@@ -41,6 +41,8 @@ pub fn run(options: &ContextOptions) -> ExitCode {
             commands::incident_detail,
             commands::publish_incident,
             commands::last_scan,
+            commands::run_remediation_step,
+            commands::remediation_state,
             commands::get_settings,
             commands::update_settings,
         ])

@@ -104,13 +104,25 @@ impl App {
     }
 
     pub async fn click(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let element = loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => break element,
+                Err(e) if Instant::now() >= deadline => panic!("{css} not found: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        // A button at the window's edge may be only half visible; centre it so the click
+        // lands on it rather than on whatever the layout shifts there.
+        let handle = serde_json::to_value(&element).unwrap();
         self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css} not found: {e}"))
-            .click()
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![handle],
+            )
             .await
             .unwrap();
+        element.click().await.unwrap();
     }
 
     pub fn data_dir(&self) -> &std::path::Path {

@@ -8,4 +8,5 @@
 mod cli;
 mod e2e;
 mod onboarding;
+mod remediation;
 mod support;

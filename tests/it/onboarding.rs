@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Waits for the app to "open" the next URL (it writes them to a file instead of a browser).
-async fn next_opened_url(file: &Path, already_seen: usize) -> String {
+pub async fn next_opened_url(file: &Path, already_seen: usize) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let text = std::fs::read_to_string(file).unwrap_or_default();
@@ -21,7 +21,7 @@ async fn next_opened_url(file: &Path, already_seen: usize) -> String {
 }
 
 /// Plays the technician's browser: follows the sign-in redirect back to the app's loopback.
-async fn follow(url: &str) {
+pub async fn follow(url: &str) {
     let response = reqwest::get(url).await.expect("the sign-in URL answers");
     assert!(response.status().is_success(), "{}", response.status());
 }

@@ -26,6 +26,7 @@ export function fakeBackend(
   let partner: PartnerStatus = { signedIn: false, partnerTenantId: null, technicianUpn: null, mspAppId: null };
   const consented = new Set<string>();
   const pending = new Map<string, string>();
+  const completed = new Set<number>();
   const find = (id: string) => {
     const tenant = tenants.find((t) => t.id === id);
     if (!tenant) throw new IpcError("not_found", `tenant ${id} not found`);
@@ -84,6 +85,23 @@ export function fakeBackend(
       return structuredClone(found);
     },
     lastScan: async () => null,
+    runRemediationStep: async (incidentId, request) => {
+      const found = incidents.find((i) => i.summary.id === incidentId);
+      if (!found) throw new IpcError("not_found", `incident ${incidentId} not found`);
+      completed.add(request.step);
+      if (request.step === 6) found.summary.status = "remediated";
+      return {
+        step: request.step,
+        objects: [{ key: `${request.step}:x`, target: "jane@contoso.example", request: "POST /v1.0/x", outcome: "succeeded", message: null, guidance: null }],
+        newPassword: request.step === 4 ? "Fake-Pa55word-Once!" : null,
+      };
+    },
+    remediationState: async () => ({
+      completedSteps: [...completed].sort(),
+      unresolvedPersistence: completed.has(3) ? 0 : 1,
+      actions: [],
+      tampered: null,
+    }),
     appInfo: async () => ({ version: "0.0.0-test", dataDir: "/tmp/parapet-test", demo: false }),
     listTenants: async () => {
       const billableUsers = tenants.reduce((sum, t) => sum + t.billableUsers, 0);

@@ -9,6 +9,9 @@ import type { IncidentDetail } from "./bindings/IncidentDetail";
 import type { IncidentSummary } from "./bindings/IncidentSummary";
 import type { ScanProgress } from "./bindings/ScanProgress";
 import type { ScanSummary } from "./bindings/ScanSummary";
+import type { RemediationState } from "./bindings/RemediationState";
+import type { StepRequest } from "./bindings/StepRequest";
+import type { StepResult } from "./bindings/StepResult";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { EntraLicence } from "./bindings/EntraLicence";
 import type { Settings } from "./bindings/Settings";
@@ -24,8 +27,11 @@ export type {
   ErrorCode,
   IncidentDetail,
   IncidentSummary,
+  RemediationState,
   ScanProgress,
   ScanSummary,
+  StepRequest,
+  StepResult,
   PartnerStatus,
   Settings,
   TenantFlags,
@@ -61,6 +67,8 @@ export interface Backend {
   incidentDetail(incidentId: string): Promise<IncidentDetail>;
   publishIncident(incidentId: string): Promise<IncidentDetail>;
   lastScan(tenantId: string): Promise<ScanSummary | null>;
+  runRemediationStep(incidentId: string, request: StepRequest): Promise<StepResult>;
+  remediationState(incidentId: string): Promise<RemediationState>;
   getSettings(): Promise<Settings>;
   updateSettings(settings: Settings): Promise<Settings>;
 }
@@ -110,6 +118,8 @@ export function backendOver(invoke: Invoke): Backend {
     incidentDetail: (incidentId) => call<IncidentDetail>("incident_detail", { incidentId }),
     publishIncident: (incidentId) => call<IncidentDetail>("publish_incident", { incidentId }),
     lastScan: (tenantId) => call<ScanSummary | null>("last_scan", { tenantId }),
+    runRemediationStep: (incidentId, request) => call<StepResult>("run_remediation_step", { incidentId, request }),
+    remediationState: (incidentId) => call<RemediationState>("remediation_state", { incidentId }),
     getSettings: () => call<Settings>("get_settings"),
     updateSettings: (settings) => call<Settings>("update_settings", { settings }),
   };

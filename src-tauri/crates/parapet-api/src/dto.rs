@@ -237,3 +237,91 @@ pub struct ScanProgress {
     /// Records collected so far.
     pub records: u64,
 }
+
+/// What the technician chose for a remediation step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StepRequest {
+    /// 1 to 6.
+    pub step: u8,
+    /// Only these action keys (empty: every action of the step).
+    pub items: Vec<String>,
+    /// Delete inbox rules instead of disabling them (only deletion clears leftover persistence).
+    pub delete_inbox_rules: bool,
+    /// Delete devices instead of disabling them.
+    pub delete_devices: bool,
+    /// Remove inbound connectors and transport rules instead of disabling them.
+    pub remove_mail_flow_rules: bool,
+    /// Allow deleting the user's only MFA method.
+    pub confirm_remove_only_method: bool,
+    /// Reset the password although step 3 has unresolved items.
+    pub override_guard: bool,
+    /// Reset again after an interrupted reset.
+    pub fresh_password_reset: bool,
+    /// Plan and report only; nothing is sent or logged.
+    pub dry_run: bool,
+}
+
+/// One object's result in a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectResult {
+    /// The action's stable key.
+    pub key: String,
+    /// The object acted on.
+    pub target: String,
+    /// Method and path of the call.
+    pub request: String,
+    /// `succeeded`, `already_done`, `failed`, `skipped` or `dry_run`.
+    pub outcome: String,
+    /// Microsoft's error text on failure, or why it was skipped / already done.
+    pub message: Option<String>,
+    /// What the technician should do by hand, if anything.
+    pub guidance: Option<String>,
+}
+
+/// The result of one remediation step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StepResult {
+    /// 1 to 6.
+    pub step: u8,
+    /// One line per object.
+    pub objects: Vec<ObjectResult>,
+    /// Step 4 only: the new password, shown once and never stored.
+    pub new_password: Option<String>,
+}
+
+/// One line of an incident's action log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionView {
+    /// Position in the chain.
+    pub sequence: u32,
+    /// ISO 8601 time.
+    pub time: String,
+    /// Technician or "Automatic Response".
+    pub actor: String,
+    /// Step number.
+    pub step: u8,
+    /// The object.
+    pub target: String,
+    /// Method and path.
+    pub request: String,
+    /// `started` or the outcome.
+    pub result: String,
+}
+
+/// Where an incident's remediation stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RemediationState {
+    /// Steps whose every action finished (succeeded or already done).
+    pub completed_steps: Vec<u8>,
+    /// Step 3 actions not yet done (step 4 warns while there are any).
+    pub unresolved_persistence: u32,
+    /// The log, oldest first.
+    pub actions: Vec<ActionView>,
+    /// `None` when the hash chain verifies, else where it was altered.
+    pub tampered: Option<String>,
+}

@@ -16,6 +16,7 @@ pub mod incidents;
 mod loopback;
 pub mod onboarding;
 pub mod partner;
+pub mod remediation;
 pub mod scan;
 pub mod settings;
 pub mod simulator;

@@ -4,9 +4,10 @@
 //! changing a type in `parapet_api::dto`.
 
 use parapet_api::dto::{
-    AppInfo, ArtifactView, ConsentRequest, CustomerTenant, EntraLicence, IncidentDetail,
-    IncidentSummary, PartnerStatus, ScanProgress, ScanSummary, Settings, SignalView,
-    TargetedUserView, TenantFlags, TenantOverview, TenantSummary,
+    ActionView, AppInfo, ArtifactView, ConsentRequest, CustomerTenant, EntraLicence,
+    IncidentDetail, IncidentSummary, ObjectResult, PartnerStatus, RemediationState, ScanProgress,
+    ScanSummary, Settings, SignalView, StepRequest, StepResult, TargetedUserView, TenantFlags,
+    TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, ErrorCode};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,11 @@ fn rendered() -> Vec<(String, String)> {
         one::<TargetedUserView>(),
         one::<ScanSummary>(),
         one::<ScanProgress>(),
+        one::<StepRequest>(),
+        one::<ObjectResult>(),
+        one::<StepResult>(),
+        one::<ActionView>(),
+        one::<RemediationState>(),
         one::<Settings>(),
         one::<ApiError>(),
         one::<ErrorCode>(),

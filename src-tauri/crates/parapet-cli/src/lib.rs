@@ -85,6 +85,33 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Run one remediation step of an incident (the same code as the app's stepper).
+    ///
+    /// A generated password (step 4) reaches stdout only with --show-password.
+    Remediate {
+        /// The incident id.
+        #[arg(long)]
+        incident: String,
+        /// 1 revoke and lock, 3 remove persistence, 4 reset password, 5 re-enable, 6 mark
+        /// remediated.
+        #[arg(long)]
+        step: u8,
+        /// Only these action keys (repeatable); default: every action of the step.
+        #[arg(long = "item", value_name = "KEY")]
+        items: Vec<String>,
+        /// Delete inbox rules and devices, remove mail-flow rules (default: disable them).
+        #[arg(long)]
+        delete: bool,
+        /// Reset the password although step 3 has unresolved items.
+        #[arg(long)]
+        override_guard: bool,
+        /// Show what would be done; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the new password of step 4 (otherwise it is withheld).
+        #[arg(long)]
+        show_password: bool,
+    },
     /// Serve tenant snapshots as Microsoft would (login, Graph, Exchange, Management Activity)
     /// on 127.0.0.1 until interrupted.
     Sim {
@@ -201,6 +228,56 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
                 Format::Table => inert_for_terminal(&parapet_detect::format_table(&report)),
             };
             out.write_all(text.as_bytes()).map_err(|e| e.to_string())
+        }
+        Command::Remediate {
+            incident,
+            step,
+            items,
+            delete,
+            override_guard,
+            dry_run,
+            show_password,
+        } => {
+            let request = parapet_api::dto::StepRequest {
+                step: *step,
+                items: items.clone(),
+                delete_inbox_rules: *delete,
+                delete_devices: *delete,
+                remove_mail_flow_rules: *delete,
+                override_guard: *override_guard,
+                dry_run: *dry_run,
+                ..Default::default()
+            };
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            let result = runtime.block_on(async {
+                let context = parapet_api::workspace::open(options)
+                    .await
+                    .map_err(|e| e.message)?;
+                parapet_api::remediation::run_step_as_technician(&context, incident, &request)
+                    .await
+                    .map_err(|e| e.message)
+            })?;
+            let mut text = format!("Step {}:\n", result.step);
+            for object in &result.objects {
+                text.push_str(&format!("  {} [{}]", object.target, object.outcome));
+                if let Some(message) = &object.message {
+                    text.push_str(&format!(": {message}"));
+                }
+                text.push('\n');
+                if let Some(guidance) = &object.guidance {
+                    text.push_str(&format!("    {guidance}\n"));
+                }
+            }
+            match (&result.new_password, show_password) {
+                (Some(password), true) => text.push_str(&format!(
+                    "New password: {password}\nCall the user and give it to them by phone.\n"
+                )),
+                (Some(_), false) => text
+                    .push_str("A new password was set; it is not shown without --show-password.\n"),
+                (None, _) => {}
+            }
+            out.write_all(inert_for_terminal(&text).as_bytes())
+                .map_err(|e| e.to_string())
         }
         Command::Import { snapshot } => {
             let context = open_workspace(options)?;

@@ -6,12 +6,14 @@
 
 mod action_log;
 mod error;
+mod evidence;
 mod incidents;
 mod migrations;
 mod settings;
 mod tenants;
 
 pub use error::StoreError;
+pub use evidence::{EvidenceKind, EvidenceRecord, StateRecord};
 pub use incidents::IncidentRow;
 pub use settings::SettingKey;
 pub use tenants::{EntraLicence, TenantFacts, TenantFlags, TenantRow};

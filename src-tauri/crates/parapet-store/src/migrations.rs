@@ -1,10 +1,16 @@
 use crate::StoreError;
 
 /// Every migration, in order. A migration is never edited once released: add a new file.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial.sql",
-    include_str!("../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial.sql",
+        include_str!("../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_evidence.sql",
+        include_str!("../migrations/0002_evidence.sql"),
+    ),
+];
 
 pub(crate) fn apply(connection: &mut rusqlite::Connection) -> Result<(), StoreError> {
     let found = current_version(connection)?;

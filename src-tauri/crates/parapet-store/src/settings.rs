@@ -16,6 +16,8 @@ pub enum SettingKey {
     MspAppId,
     /// Object id of that application in the partner tenant.
     MspAppObjectId,
+    /// Object ids of break-glass accounts that a step-1 block policy must never include.
+    BreakGlassAccounts,
 }
 
 impl SettingKey {
@@ -27,6 +29,7 @@ impl SettingKey {
             Self::TechnicianUpn => "technician_upn",
             Self::MspAppId => "msp_app_id",
             Self::MspAppObjectId => "msp_app_object_id",
+            Self::BreakGlassAccounts => "break_glass_accounts",
         }
     }
 }

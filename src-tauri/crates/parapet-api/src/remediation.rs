@@ -1,0 +1,284 @@
+//! Working an incident: the remediation steps through `parapet-remediate`, recorded in the
+//! incident's hash-chained action log in SQLite.
+
+use crate::dto::{ActionView, ObjectResult, RemediationState, StepRequest, StepResult};
+use crate::onboarding::tenant_client;
+use crate::{ApiError, AppContext, ErrorCode};
+use parapet_remediate::{
+    ActionSink, Actor, Artifact, Clients, IncidentTarget, LogRecord, Mode, Outcome, PlanOptions,
+    Removal, RunContext, SinkError, Step,
+};
+use parapet_store::{EntraLicence, SettingKey};
+
+/// Runs one step as the signed-in technician (the log names them).
+pub async fn run_step_as_technician(
+    context: &AppContext,
+    incident_id: &str,
+    request: &StepRequest,
+) -> Result<StepResult, ApiError> {
+    let technician = context
+        .store()
+        .setting(SettingKey::TechnicianUpn)?
+        .unwrap_or_else(|| "technician".to_string());
+    run_step(context, incident_id, request, Actor::Technician(technician)).await
+}
+
+/// Runs one step of an incident for the technician (or Automatic Response) and records it.
+pub async fn run_step(
+    context: &AppContext,
+    incident_id: &str,
+    request: &StepRequest,
+    actor: Actor,
+) -> Result<StepResult, ApiError> {
+    let step = Step::from_number(request.step)
+        .ok_or_else(|| ApiError::invalid_input(format!("there is no step {}", request.step)))?;
+    let incident = context.store().incident(incident_id)?;
+    if incident.status == "unpublished" && !request.dry_run {
+        return Err(ApiError::invalid_input(
+            "publish the incident before remediating it",
+        ));
+    }
+    let client = tenant_client(context, &incident.tenant_id)?;
+    let target = target(context, &client, &incident).await?;
+    let options = PlanOptions {
+        inbox_rules: removal(request.delete_inbox_rules),
+        devices: removal(request.delete_devices),
+        inbound_connectors: removal(request.remove_mail_flow_rules),
+        transport_rules: removal(request.remove_mail_flow_rules),
+        confirm_remove_only_method: request.confirm_remove_only_method,
+        fresh_password_reset: request.fresh_password_reset,
+    };
+    let log = records(context, incident_id)?;
+    if step == Step::ResetPassword && !request.override_guard {
+        let unresolved = unresolved_persistence(&target.artifacts, &log);
+        if unresolved > 0 {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("step 3 still has {unresolved} unresolved item(s): the attacker may keep access after the reset; remove them first or override"),
+            ));
+        }
+    }
+    let mut planned =
+        parapet_remediate::plan(step, &target, &options, &log).map_err(remediate_error)?;
+    if !request.items.is_empty() {
+        planned.retain(|action| request.items.contains(&action.key));
+    }
+    let mut sink = StoreSink { context };
+    let clock = chrono::Utc::now;
+    let run = RunContext {
+        actor,
+        mode: if request.dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Execute
+        },
+        clock: &clock,
+    };
+    let outcome = parapet_remediate::apply(
+        Clients {
+            app: &client,
+            delegated: None,
+        },
+        &target,
+        &planned,
+        &mut sink,
+        &run,
+    )
+    .await
+    .map_err(remediate_error)?;
+    if step == Step::MarkRemediated && outcome.without_failures() && !request.dry_run {
+        context
+            .store()
+            .set_incident_status(incident_id, "remediated", chrono::Utc::now())?;
+    }
+    Ok(StepResult {
+        step: request.step,
+        objects: outcome.objects.iter().map(object_result).collect(),
+        new_password: outcome
+            .new_password
+            .map(parapet_secrets::Sensitive::into_inner),
+    })
+}
+
+/// The incident's remediation progress and action log, with the chain verified.
+pub async fn state(context: &AppContext, incident_id: &str) -> Result<RemediationState, ApiError> {
+    let incident = context.store().incident(incident_id)?;
+    let log = records(context, incident_id)?;
+    let tampered = parapet_remediate::verify_chain(&log)
+        .err()
+        .map(|e| e.to_string());
+    let mut completed_steps = Vec::new();
+    for number in 1..=6u8 {
+        let prefix = format!("{number}:");
+        let keys: std::collections::BTreeSet<&str> = log
+            .iter()
+            .filter(|r| r.action_key.starts_with(&prefix))
+            .map(|r| r.action_key.as_str())
+            .collect();
+        let all_done = !keys.is_empty()
+            && keys.iter().all(|key| {
+                log.iter()
+                    .rev()
+                    .find(|r| r.action_key == *key && r.result.is_some())
+                    .and_then(|r| r.result.as_ref())
+                    .is_some_and(Outcome::is_done)
+            });
+        if all_done {
+            completed_steps.push(number);
+        }
+    }
+    let unresolved = unresolved_persistence(&artifacts(&incident.detail)?, &log);
+    Ok(RemediationState {
+        completed_steps,
+        unresolved_persistence: u32::try_from(unresolved).unwrap_or(u32::MAX),
+        actions: log.iter().map(action_view).collect(),
+        tampered,
+    })
+}
+
+async fn target(
+    context: &AppContext,
+    client: &parapet_graph::TenantClient,
+    incident: &parapet_store::IncidentRow,
+) -> Result<IncidentTarget, ApiError> {
+    let user = client
+        .user(
+            &incident.user_principal_name,
+            &["id", "userPrincipalName", "onPremisesSyncEnabled"],
+        )
+        .await?;
+    let tenant = context.store().tenant(&incident.tenant_id)?;
+    let break_glass = context
+        .store()
+        .setting(SettingKey::BreakGlassAccounts)?
+        .map(|list| {
+            list.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(IncidentTarget {
+        tenant_id: incident.tenant_id.clone(),
+        incident_id: incident.id.clone(),
+        user_id: user.id.clone().unwrap_or_default(),
+        upn: incident.user_principal_name.clone(),
+        on_premises_synced: user.on_premises_sync_enabled == Some(true),
+        entra_p1: tenant.facts.entra_licence != EntraLicence::None,
+        break_glass,
+        artifacts: artifacts(&incident.detail)?,
+    })
+}
+
+fn artifacts(detail: &str) -> Result<Vec<Artifact>, ApiError> {
+    let detail: serde_json::Value = serde_json::from_str(detail)
+        .map_err(|e| ApiError::storage(format!("stored incident is corrupt: {e}")))?;
+    Ok(detail["persistence"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| serde_json::from_value(item.clone()).ok())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Artifacts that no finished step-3 action has dealt with (whichever removal was chosen).
+fn unresolved_persistence(artifacts: &[Artifact], log: &[LogRecord]) -> usize {
+    artifacts
+        .iter()
+        .filter(|artifact| {
+            !log.iter().any(|record| {
+                record.action_key.starts_with("3:")
+                    && record.action_key.contains(&artifact.id)
+                    && record.result.as_ref().is_some_and(Outcome::is_done)
+            })
+        })
+        .count()
+}
+
+fn records(context: &AppContext, incident_id: &str) -> Result<Vec<LogRecord>, ApiError> {
+    context
+        .store()
+        .actions(incident_id)?
+        .iter()
+        .map(|json| {
+            serde_json::from_str(json).map_err(|e| {
+                ApiError::storage(format!("action log of {incident_id} is corrupt: {e}"))
+            })
+        })
+        .collect()
+}
+
+/// The action log on SQLite.
+struct StoreSink<'a> {
+    context: &'a AppContext,
+}
+
+impl ActionSink for StoreSink<'_> {
+    fn append(&mut self, record: LogRecord) -> Result<(), SinkError> {
+        let json = serde_json::to_string(&record).map_err(|e| SinkError::Store {
+            message: e.to_string(),
+        })?;
+        self.context
+            .store()
+            .append_action(&record.incident_id, record.sequence, &json)
+            .map_err(|e| SinkError::Store {
+                message: e.to_string(),
+            })
+    }
+
+    fn records(&self, incident_id: &str) -> Result<Vec<LogRecord>, SinkError> {
+        records(self.context, incident_id).map_err(|e| SinkError::Store { message: e.message })
+    }
+}
+
+fn removal(delete: bool) -> Removal {
+    if delete {
+        Removal::Delete
+    } else {
+        Removal::Disable
+    }
+}
+
+fn object_result(object: &parapet_remediate::ObjectOutcome) -> ObjectResult {
+    let (outcome, message) = outcome_text(&object.outcome);
+    ObjectResult {
+        key: object.key.clone(),
+        target: object.target.clone(),
+        request: object.request.clone(),
+        outcome: outcome.to_string(),
+        message,
+        guidance: object.guidance.clone(),
+    }
+}
+
+fn outcome_text(outcome: &Outcome) -> (&'static str, Option<String>) {
+    match outcome {
+        Outcome::Succeeded => ("succeeded", None),
+        Outcome::AlreadyDone { why } => ("already_done", Some(why.clone())),
+        Outcome::Failed { code, message } => ("failed", Some(format!("{code}: {message}"))),
+        Outcome::Skipped { why } => ("skipped", Some(why.clone())),
+        Outcome::DryRun { would } => ("dry_run", Some(would.clone())),
+    }
+}
+
+fn action_view(record: &LogRecord) -> ActionView {
+    ActionView {
+        sequence: u32::try_from(record.sequence).unwrap_or(u32::MAX),
+        time: record.time.to_rfc3339(),
+        actor: record.actor.clone(),
+        step: record.step,
+        target: record.target.clone(),
+        request: record.request.clone(),
+        result: record
+            .result
+            .as_ref()
+            .map_or("started".to_string(), |o| outcome_text(o).0.to_string()),
+    }
+}
+
+fn remediate_error(error: parapet_remediate::RemediateError) -> ApiError {
+    ApiError::new(ErrorCode::Microsoft, error.to_string())
+}

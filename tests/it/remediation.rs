@@ -1,0 +1,158 @@
+//! An incident worked from Publish to Mark as Remediated in the real webview, against the
+//! simulator, verifying the tenant's state after the steps.
+
+use crate::e2e::App;
+use crate::support::parapet;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn incident_from_publish_to_remediated() {
+    let mut spec = parapet_tenantgen::TenantSpec::new(
+        11,
+        "Stepper Test Dental",
+        "steppertest.example",
+        10,
+        30,
+        chrono::Utc::now(),
+    );
+    spec.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
+    let generated = parapet_tenantgen::generate(&spec).unwrap();
+    let victim = generated.truth.compromised[0].clone();
+    let rule_id = victim.persistence[0].id.clone();
+    let tenant_id = generated.snapshot.tenant.id.clone();
+    let snapshots = tempfile::tempdir().unwrap();
+    let snapshot_dir = snapshots.path().join("tenant");
+    parapet_snapshot::write(&generated.snapshot, &snapshot_dir).unwrap();
+    let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
+        snapshots: vec![generated.snapshot],
+        consented: true,
+        ..parapet_simulator::SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let control = simulator.control();
+    let origin = simulator
+        .base_urls()
+        .login
+        .trim_end_matches("/login")
+        .to_string();
+    let urls = tempfile::NamedTempFile::new().unwrap();
+    let Some(app) = App::start_with(&[
+        ("PARAPET_MICROSOFT_BASE", origin),
+        ("PARAPET_OPEN_URLS_TO", urls.path().display().to_string()),
+    ])
+    .await
+    else {
+        return;
+    };
+
+    // Sign in and onboard: the tenant has consented already, so no consent page.
+    app.click("#add-tenant").await;
+    app.click("#sign-in").await;
+    let sign_in_url = crate::onboarding::next_opened_url(urls.path(), 0).await;
+    crate::onboarding::follow(&sign_in_url).await;
+    let customer = format!("tr[data-customer-id=\"{tenant_id}\"]");
+    app.wait_for(&customer).await;
+    app.click(&format!("{customer} .onboard-customer")).await;
+    app.wait_for_text("#add-tenant-notice", |t| t.starts_with("Onboarded"))
+        .await;
+    app.click("#close-add-tenant").await;
+
+    // The tenant's evidence, reviewed offline into the same workspace.
+    let import = parapet(app.data_dir())
+        .args(["import", "--snapshot"])
+        .arg(&snapshot_dir)
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{import:?}");
+
+    app.click("#nav-incidents").await;
+    app.wait_for_text("#incident-badge", |t| !t.is_empty())
+        .await;
+    let row = app
+        .wait_for_text(".incident-table tbody", |t| {
+            t.contains(&victim.user_principal_name)
+        })
+        .await;
+    assert!(row.contains("Unpublished"), "{row}");
+    app.click(".incident-table .open-incident").await;
+    app.wait_for_text("#incident-heading", |t| t == victim.user_principal_name)
+        .await;
+    app.click("#publish-incident").await;
+    app.wait_for_text("#incident-status", |t| t == "Active")
+        .await;
+
+    app.click("#step-1-run").await;
+    app.wait_for(r#"[data-step="1"] .step-done"#).await;
+    let user = control
+        .user(&tenant_id, &victim.user_principal_name)
+        .unwrap();
+    assert_eq!(user["accountEnabled"], false, "step 1 disabled the account");
+
+    app.click("#step-3-run").await;
+    app.wait_for(r#"[data-step="3"] .step-done"#).await;
+    let state = control.state();
+    let tenant = state["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == tenant_id.as_str())
+        .unwrap()
+        .clone();
+    let rules_left = tenant["counts"]["messageRules"].as_u64().unwrap();
+    let outcomes = app
+        .wait_for_text("#step-3-outcomes", |t| !t.is_empty())
+        .await;
+    assert!(
+        outcomes.contains(&rule_id) || outcomes.contains("rule"),
+        "{outcomes}"
+    );
+
+    app.click("#step-4-run").await;
+    let answer = app
+        .wait_for_text("#new-password, #step-error", |t| !t.is_empty())
+        .await;
+    assert!(
+        answer.len() >= 16 && !answer.contains(' '),
+        "step 4 failed: {answer}"
+    );
+    let password = answer;
+    app.click("#dismiss-password").await;
+
+    app.click("#step-5-run").await;
+    let outcomes = app
+        .wait_for_text("#step-5-outcomes, #step-error", |t| !t.is_empty())
+        .await;
+    assert!(!outcomes.contains("failed"), "step 5: {outcomes}");
+    app.wait_for(r#"[data-step="5"] .step-done"#).await;
+    let user = control
+        .user(&tenant_id, &victim.user_principal_name)
+        .unwrap();
+    assert_eq!(
+        user["accountEnabled"], true,
+        "step 5 re-enabled the account"
+    );
+
+    app.click("#step-6-run").await;
+    app.wait_for_text("#incident-status", |t| t == "Remediated")
+        .await;
+    let log = app.wait_for_text("#action-log", |t| !t.is_empty()).await;
+    assert!(
+        !log.contains(&password),
+        "the action log never shows the password"
+    );
+
+    // The password is in no file of the workspace.
+    for entry in std::fs::read_dir(app.data_dir()).unwrap().flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        assert!(
+            !bytes
+                .windows(password.len())
+                .any(|w| w == password.as_bytes()),
+            "{} contains the password",
+            entry.path().display()
+        );
+    }
+    let _ = rules_left;
+    app.close().await;
+    simulator.shutdown().await;
+}
