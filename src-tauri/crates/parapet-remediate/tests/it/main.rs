@@ -1,8 +1,10 @@
 //! Remediation against the Parapet Graph simulator over real HTTP.
 
+mod chain;
 mod containment;
 mod isolation;
 mod password;
 mod persistence;
+mod planning;
 mod resume;
 mod support;

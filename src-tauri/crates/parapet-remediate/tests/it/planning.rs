@@ -1,0 +1,211 @@
+//! Pure planning: which actions each step has, their stable keys, and what the log changes.
+
+use parapet_remediate::{
+    plan, Artifact, ArtifactKind, IncidentTarget, LogEntry, Operation, Outcome, Phase, PlanOptions,
+    RemediateError, Removal, Step,
+};
+use serde_json::json;
+
+use crate::support::clock;
+
+fn target(synced: bool, p1: bool) -> IncidentTarget {
+    let artifact = |kind, id: &str| Artifact {
+        kind,
+        id: id.into(),
+        summary: String::new(),
+    };
+    IncidentTarget {
+        tenant_id: "tenant-a".into(),
+        incident_id: "inc-9".into(),
+        user_id: "u-1".into(),
+        upn: "jane@contoso.com".into(),
+        on_premises_synced: synced,
+        entra_p1: p1,
+        break_glass: vec!["bg-2".into(), "u-1".into(), "bg-1".into(), "bg-2".into()],
+        artifacts: vec![
+            artifact(ArtifactKind::InboxRule, "AQAAAJ5dZqA="),
+            artifact(ArtifactKind::InboxRule, "AQAAAJ5dZqA="),
+            artifact(ArtifactKind::MailboxForwarding, "u-1"),
+            artifact(ArtifactKind::OauthGrant, "g-1"),
+            artifact(ArtifactKind::ServicePrincipal, "sp-1"),
+            artifact(ArtifactKind::Application, "app-1|key-1"),
+            artifact(ArtifactKind::Device, "dev-1"),
+            artifact(ArtifactKind::AuthMethod, "m-1"),
+            artifact(ArtifactKind::InboundConnector, "Relay"),
+            artifact(ArtifactKind::TransportRule, "BCC all"),
+            artifact(
+                ArtifactKind::MailboxPermission,
+                "ceo@contoso.com|jane@contoso.com",
+            ),
+        ],
+    }
+}
+
+fn keys(step: Step, t: &IncidentTarget, options: &PlanOptions) -> Vec<String> {
+    plan(step, t, options, &[])
+        .unwrap()
+        .into_iter()
+        .map(|a| a.key)
+        .collect()
+}
+
+#[test]
+fn containment_depends_on_sync_and_licence() {
+    let base = ["1:revoke_sessions", "1:disable_account"];
+    let cases = [
+        (false, true, vec![]),
+        (false, false, vec![]),
+        (true, true, vec!["1:ca_block", "1:on_premises_disable"]),
+        (true, false, vec!["1:ca_block", "1:on_premises_disable"]),
+    ];
+    for (synced, p1, extra) in cases {
+        let t = target(synced, p1);
+        let planned = plan(Step::Contain, &t, &PlanOptions::default(), &[]).unwrap();
+        let mut want: Vec<&str> = base.to_vec();
+        want.extend(extra);
+        assert_eq!(
+            planned.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(),
+            want,
+            "synced={synced} p1={p1}"
+        );
+        let ca = planned.iter().find(|a| a.key == "1:ca_block");
+        match ca.map(|a| &a.operation) {
+            Some(Operation::CreateBlockPolicy {
+                user_id, exclude, ..
+            }) => {
+                assert!(p1);
+                assert_eq!(user_id, "u-1");
+                assert_eq!(exclude, &vec!["bg-1".to_string(), "bg-2".to_string()]);
+            }
+            Some(Operation::Manual { instruction }) => {
+                assert!(!p1);
+                assert!(instruction.contains("no Entra ID P1"));
+            }
+            None => assert!(!synced),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn every_artifact_gets_exactly_one_action_with_a_stable_key() {
+    let t = target(false, true);
+    let options = PlanOptions {
+        inbox_rules: Removal::Delete,
+        ..PlanOptions::default()
+    };
+    let first = keys(Step::RemovePersistence, &t, &options);
+    assert_eq!(first, keys(Step::RemovePersistence, &t, &options));
+    assert_eq!(
+        first,
+        vec![
+            "3:inbox_rule:delete:AQAAAJ5dZqA=",
+            "3:mailbox_forwarding:u-1",
+            "3:oauth_grant:g-1",
+            "3:service_principal:sp-1",
+            "3:application:app-1|key-1",
+            "3:device:disable:dev-1",
+            "3:auth_method:m-1",
+            "3:inbound_connector:Relay",
+            "3:transport_rule:BCC all",
+            "3:mailbox_permission:ceo@contoso.com|jane@contoso.com",
+        ]
+    );
+    let planned = plan(Step::RemovePersistence, &t, &options, &[]).unwrap();
+    assert!(planned.iter().any(|a| a.operation
+        == Operation::RemoveApplicationCredential {
+            application_id: "app-1".into(),
+            key_id: Some("key-1".into())
+        }));
+    assert!(planned.iter().any(|a| a.operation
+        == Operation::RemoveMailboxPermission {
+            identity: "ceo@contoso.com".into(),
+            trustee: "jane@contoso.com".into()
+        }));
+    assert!(planned
+        .iter()
+        .all(|a| a.tenant_id == "tenant-a" && a.incident_id == "inc-9" && !a.already_done));
+}
+
+#[test]
+fn the_log_marks_finished_actions_and_feeds_step_5_the_policy_id() {
+    let t = target(true, true);
+    let finished = |key: &str, result: Outcome, detail| LogEntry {
+        time: clock(),
+        actor: "a".into(),
+        tenant_id: "tenant-a".into(),
+        incident_id: "inc-9".into(),
+        step: 1,
+        action_key: key.into(),
+        target: String::new(),
+        request: String::new(),
+        phase: Phase::Finished,
+        result: Some(result),
+        evidence: None,
+        detail,
+    };
+    let r1 = finished(
+        "1:ca_block",
+        Outcome::Succeeded,
+        Some(json!({"policyId": "pol-7"})),
+    )
+    .seal(None);
+    let r2 = finished(
+        "1:revoke_sessions",
+        Outcome::Failed {
+            code: "x".into(),
+            message: "y".into(),
+        },
+        None,
+    )
+    .seal(Some(&r1));
+    let r3 = finished(
+        "1:disable_account",
+        Outcome::AlreadyDone { why: "w".into() },
+        None,
+    )
+    .seal(Some(&r2));
+    let log = vec![r1, r2, r3];
+    let contain = plan(Step::Contain, &t, &PlanOptions::default(), &log).unwrap();
+    let done: Vec<(&str, bool)> = contain
+        .iter()
+        .map(|a| (a.key.as_str(), a.already_done))
+        .collect();
+    assert_eq!(
+        done,
+        vec![
+            ("1:revoke_sessions", false),
+            ("1:disable_account", true),
+            ("1:ca_block", true),
+            ("1:on_premises_disable", false)
+        ]
+    );
+    let reenable = plan(Step::Reenable, &t, &PlanOptions::default(), &log).unwrap();
+    assert!(reenable.iter().any(|a| a.operation
+        == Operation::DeleteBlockPolicy {
+            policy_id: Some("pol-7".into()),
+            display_name: parapet_remediate::block_policy_name(&t)
+        }));
+    // A cloud user whose step 1 made no policy has nothing to delete.
+    let cloud = target(false, true);
+    assert_eq!(
+        keys(Step::Reenable, &cloud, &PlanOptions::default()),
+        vec!["5:enable_account"]
+    );
+}
+
+#[test]
+fn step_2_is_refused_and_step_6_is_a_log_entry() {
+    let t = target(false, true);
+    assert!(matches!(
+        plan(Step::RetractPhish, &t, &PlanOptions::default(), &[]),
+        Err(RemediateError::StepNotAvailable { step: 2, .. })
+    ));
+    let planned = plan(Step::MarkRemediated, &t, &PlanOptions::default(), &[]).unwrap();
+    assert_eq!(planned.len(), 1);
+    assert_eq!(planned[0].operation, Operation::MarkRemediated);
+    for n in 1..=6 {
+        assert_eq!(Step::from_number(n).map(Step::number), Some(n));
+    }
+    assert_eq!(Step::from_number(7), None);
+}
