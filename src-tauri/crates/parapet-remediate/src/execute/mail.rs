@@ -180,13 +180,14 @@ fn rights(entry: &Value) -> Vec<String> {
     }
 }
 
-/// FullAccess (`Get-MailboxPermission`, `User`) or, failing that, SendAs
-/// (`Get-RecipientPermission`, `Trustee`).
+/// Every grant of `trustee` on the mailbox: FullAccess (`Get-MailboxPermission`, `User`) and
+/// SendAs (`Get-RecipientPermission`, `Trustee`); the artifact id does not say which.
 pub(super) async fn remove_permission(
     client: &TenantClient,
     identity: &str,
     trustee: &str,
 ) -> Executed {
+    let mut evidence = Vec::new();
     for (get, remove, who) in [
         ("Get-MailboxPermission", "Remove-MailboxPermission", "User"),
         (
@@ -198,20 +199,28 @@ pub(super) async fn remove_permission(
         let entries = match client.invoke(get, json!({ "Identity": identity })).await {
             Ok(e) => e,
             Err(e) if is_not_found(&e) => return Executed::already("the mailbox no longer exists"),
-            Err(e) => return Executed::failed(&e),
+            Err(e) => return Executed::failed(&e).evidence(Some(Value::Array(evidence))),
         };
-        let Some(evidence) = named(entries, trustee, &[who]) else {
+        let Some(entry) = named(entries, trustee, &[who]) else {
             continue;
         };
-        let access = rights(&evidence);
+        let access = rights(&entry);
+        evidence.push(entry);
         let result = client
             .invoke(
                 remove,
                 json!({ "Identity": identity, who: trustee, "AccessRights": access, "Confirm": false }),
             )
-            .await
-            .map(drop);
-        return Executed::from_write(result, Some(evidence));
+            .await;
+        if let Err(e) = result {
+            if !is_not_found(&e) {
+                return Executed::failed(&e).evidence(Some(Value::Array(evidence)));
+            }
+        }
     }
-    Executed::already("the permission no longer exists")
+    if evidence.is_empty() {
+        Executed::already("the permission no longer exists")
+    } else {
+        Executed::succeeded().evidence(Some(Value::Array(evidence)))
+    }
 }

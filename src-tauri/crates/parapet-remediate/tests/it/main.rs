@@ -2,6 +2,8 @@
 
 mod chain;
 mod containment;
+mod exchange;
+mod guards;
 mod isolation;
 mod password;
 mod persistence;
