@@ -7,7 +7,11 @@
 //!   Authentication Broker driven by scripted clients), token replay (one session from several
 //!   networks), device-code phishing, legacy protocols, spray/brute-force and MFA-fatigue
 //!   successes, each judged against the user's own history (`baseline`);
-//! - password spray and failed attacks per user (`spray`, the Failed Attacks view);
+//! - password spray and failed attacks per user (`spray`, the Failed Attacks view); a spray
+//!   source is judged by its shape (`spray_source`): wrong passwords within a day against
+//!   accounts that were never there and did not retry, few successes beside them, not a place
+//!   where staff routinely get in (the office NAT), with less needed on hosting/VPN networks and
+//!   more on home and business lines;
 //! - inbox rules that hide, delete or forward mail (`inbox_rules`), mailbox forwarding to outside
 //!   domains (`forwarding`);
 //! - illicit consent to rogue or mail-reading apps, and those apps' use of the grant (`consent`);

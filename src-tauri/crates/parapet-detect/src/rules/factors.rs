@@ -11,6 +11,7 @@ use super::signin::{
     MFA_FATIGUE_MIN_DENIALS,
 };
 use super::spray::SpraySources;
+use super::spray_source::SPRAY_WINDOW_HOURS;
 use super::SignalKind;
 use crate::baseline::UserBaseline;
 use crate::evidence::{SignInEvent, SignInOutcome};
@@ -153,7 +154,10 @@ pub(crate) fn score(
             SignalKind::PasswordSpraySuccess,
             3,
             true,
-            format!("came from {where_}, which was password-spraying other accounts of the tenant"),
+            format!(
+                "came from {where_}, which was password-spraying the tenant (wrong passwords against {} accounts within {SPRAY_WINDOW_HOURS} hours)",
+                spray.accounts_at(s.ip, net.asn)
+            ),
         );
     }
     let recent = |hours: i64, pred: &dyn Fn(&Failure) -> bool| {

@@ -14,6 +14,7 @@ pub mod promotion;
 pub mod registration;
 pub mod signin;
 pub mod spray;
+pub mod spray_source;
 
 use chrono::{DateTime, Utc};
 

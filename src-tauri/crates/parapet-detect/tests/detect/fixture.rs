@@ -14,6 +14,9 @@ pub const HETZNER: u32 = 24940;
 pub const M247_VPN: u32 = 9009;
 pub const JAPAN_ISP: u32 = 4713;
 pub const OTHER_HOME_ASN: u32 = 701;
+pub const OFFICE_ASN: u32 = 3356;
+/// The office's internet address (a business line, NAT for every desk).
+pub const OFFICE_IP: &str = "203.0.113.10";
 pub const OFFICE_HOME: &str = "4765445b-32c6-49b0-83e6-1d93765276ca";
 pub const BROKER: &str = "29d9ed98-a469-4536-ade2-f981bc1d605e";
 pub const BROWSER: &str =
@@ -28,6 +31,9 @@ pub fn lookup() -> StaticLookup {
         .with_asn(HETZNER, NetClass::Hosting, "Hetzner")
         .with_asn(M247_VPN, NetClass::Vpn, "M247")
         .with_asn(JAPAN_ISP, NetClass::Isp, "NTT")
+        .with_asn(OFFICE_ASN, NetClass::Business, "Lumen")
+        .with_ip(OFFICE_IP, OFFICE_ASN, "US")
+        .with_ip("98.7.7.7", OTHER_HOME_ASN, "US")
         .with_ip("88.198.1.1", HETZNER, "DE")
         .with_ip("3.3.3.3", AWS, "US")
         .with_ip("73.0.0.1", HOME_ASN, "US")

@@ -7,3 +7,4 @@ mod lookalikes;
 mod persistence_cases;
 mod scenarios;
 mod signin_cases;
+mod spray_cases;
