@@ -1,5 +1,6 @@
 //! Integration tests of the tenant generator.
 
+mod at_scale;
 mod detect;
 mod determinism;
 mod families;
