@@ -1,6 +1,6 @@
 //! Parapet's remediation engine: evicts the attacker from one incident's account in steps
-//! (1 contain, 3 remove persistence, 4 reset the password, 5 re-enable, 6 mark remediated;
-//! 2 phish retraction is not implemented yet), with Microsoft calls made through
+//! (1 contain, 2 retract the phishing mail, 3 remove persistence, 4 reset the password,
+//! 5 re-enable, 6 mark remediated), with Microsoft calls made through
 //! [`parapet_graph::TenantClient`]. Tauri-free; the api layer and `parapet remediate` call it.
 //!
 //! Use: [`plan()`] a step (pure: no I/O, no clock), show the [`PlannedAction`]s, then
@@ -35,7 +35,9 @@ pub use apply::{apply, Clients, Mode, RunContext};
 pub use error::{RemediateError, SinkError};
 pub use isolation::check_tenant;
 pub use log::{verify_chain, ActionSink, LogEntry, LogRecord, MemorySink, Phase, TamperError};
-pub use model::{Actor, Artifact, ArtifactKind, IncidentTarget, PlanOptions, Removal, Step};
+pub use model::{
+    Actor, Artifact, ArtifactKind, IncidentTarget, PhishMessage, PlanOptions, Removal, Step,
+};
 pub use outcome::{ObjectOutcome, Outcome, StepOutcome};
 pub use password::{generate_password, PASSWORD_LENGTH};
 pub use plan::{block_policy_name, plan, Operation, PlannedAction, PASSWORD_METHOD_ID};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub enum Step {
     /// 1: revoke sessions and lock the account (plus a CA block for synced users).
     Contain,
-    /// 2: move the phishing mail out of every mailbox (not implemented yet).
+    /// 2: move the phishing mail out of every mailbox into Deleted Items.
     RetractPhish,
     /// 3: disable or delete every persistence artifact.
     RemovePersistence,
@@ -117,6 +117,18 @@ pub struct IncidentTarget {
     /// User object ids never to be locked out by a block policy.
     pub break_glass: Vec<String>,
     pub artifacts: Vec<Artifact>,
+    /// The phishing mail to retract in step 2, when the incident has one.
+    #[serde(default)]
+    pub phish: Option<PhishMessage>,
+}
+
+/// Identifies a phishing mail: by its RFC 5322 Message-ID (angle brackets included), or by
+/// sender address and subject. Attacker-controlled text: data, never markup.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PhishMessage {
+    pub internet_message_id: Option<String>,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
 }
 
 /// Disable (reversible) or delete (gone for good).

@@ -5,6 +5,7 @@
 mod directory;
 mod mail;
 mod password;
+mod retract;
 
 use parapet_graph::{ApiVersion, BatchRequest, GraphError, TenantClient};
 use parapet_secrets::Sensitive;
@@ -131,6 +132,7 @@ pub(crate) async fn execute(
         Operation::ResetPassword {
             user_id, synced, ..
         } => password::reset(clients, target, user_id, *synced).await,
+        Operation::RetractPhish { phish } => retract::retract(app, phish).await,
         Operation::MarkRemediated => Executed::succeeded().detail(serde_json::json!({
             "state": "remediated",
         })),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::RemediateError;
 use crate::log::{key_done, LogRecord};
-use crate::model::{IncidentTarget, PlanOptions, Removal, Step};
+use crate::model::{IncidentTarget, PhishMessage, PlanOptions, Removal, Step};
 
 /// One action of a step, with its stable key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +105,10 @@ pub enum Operation {
         /// Reset although an earlier reset succeeded or may have happened.
         fresh: bool,
     },
+    /// Moves every copy of the mail outside Deleted Items and Sent Items to Deleted Items.
+    RetractPhish {
+        phish: PhishMessage,
+    },
     MarkRemediated,
 }
 
@@ -117,12 +121,7 @@ pub fn plan(
 ) -> Result<Vec<PlannedAction>, RemediateError> {
     let drafts = match step {
         Step::Contain => containment::contain(target),
-        Step::RetractPhish => {
-            return Err(RemediateError::StepNotAvailable {
-                step: step.number(),
-                reason: "phish retraction is not implemented; move the messages in the Microsoft Defender portal".into(),
-            })
-        }
+        Step::RetractPhish => vec![retract(target)?],
         Step::RemovePersistence => persistence::remove(target, options),
         Step::ResetPassword => vec![password::reset(target, options)],
         Step::Reenable => containment::reenable(target, log),
@@ -167,4 +166,27 @@ pub fn block_policy_name(target: &IncidentTarget) -> String {
         "Parapet lockout {} (incident {})",
         target.upn, target.incident_id
     )
+}
+
+fn retract(target: &IncidentTarget) -> Result<Draft, RemediateError> {
+    let unavailable = || RemediateError::StepNotAvailable {
+        step: Step::RetractPhish.number(),
+        reason:
+            "the incident names no phishing message: give its Message-ID, or its sender and subject"
+                .into(),
+    };
+    let phish = target.phish.clone().ok_or_else(unavailable)?;
+    let object = match (&phish.internet_message_id, &phish.sender, &phish.subject) {
+        (Some(id), ..) if !id.trim().is_empty() => format!("phish:{}", id.trim()),
+        (_, Some(sender), Some(subject)) if !sender.trim().is_empty() => {
+            format!("phish:{}|{}", sender.trim(), subject.trim())
+        }
+        _ => return Err(unavailable()),
+    };
+    Ok(Draft {
+        object,
+        target: "the phishing message in every mailbox".into(),
+        request: "GET /v1.0/users/{id}/messages?$filter=…, POST /v1.0/users/{id}/messages/{id}/move deleteditems".into(),
+        operation: Operation::RetractPhish { phish },
+    })
 }

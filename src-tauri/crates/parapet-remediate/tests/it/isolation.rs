@@ -27,6 +27,7 @@ fn target(tenant: &str) -> IncidentTarget {
             id: "grant-1".into(),
             summary: String::new(),
         }],
+        phish: None,
     }
 }
 

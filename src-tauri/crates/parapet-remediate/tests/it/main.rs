@@ -9,4 +9,5 @@ mod password;
 mod persistence;
 mod planning;
 mod resume;
+mod retract;
 mod support;

@@ -1,8 +1,8 @@
 //! Pure planning: which actions each step has, their stable keys, and what the log changes.
 
 use parapet_remediate::{
-    plan, Artifact, ArtifactKind, IncidentTarget, LogEntry, Operation, Outcome, Phase, PlanOptions,
-    RemediateError, Removal, Step,
+    plan, Artifact, ArtifactKind, IncidentTarget, LogEntry, Operation, Outcome, Phase,
+    PhishMessage, PlanOptions, RemediateError, Removal, Step,
 };
 use serde_json::json;
 
@@ -38,6 +38,7 @@ fn target(synced: bool, p1: bool) -> IncidentTarget {
                 "ceo@contoso.com|jane@contoso.com",
             ),
         ],
+        phish: None,
     }
 }
 
@@ -195,12 +196,28 @@ fn the_log_marks_finished_actions_and_feeds_step_5_the_policy_id() {
 }
 
 #[test]
-fn step_2_is_refused_and_step_6_is_a_log_entry() {
-    let t = target(false, true);
-    assert!(matches!(
-        plan(Step::RetractPhish, &t, &PlanOptions::default(), &[]),
-        Err(RemediateError::StepNotAvailable { step: 2, .. })
-    ));
+fn step_2_needs_a_message_and_step_6_is_a_log_entry() {
+    let mut t = target(false, true);
+    let unavailable = |t: &IncidentTarget| {
+        matches!(
+            plan(Step::RetractPhish, t, &PlanOptions::default(), &[]),
+            Err(RemediateError::StepNotAvailable { step: 2, .. })
+        )
+    };
+    assert!(unavailable(&t));
+    t.phish = Some(PhishMessage {
+        sender: Some("a@evil.example".into()),
+        ..PhishMessage::default()
+    });
+    assert!(unavailable(&t), "a sender without a subject is too broad");
+    t.phish = Some(PhishMessage {
+        internet_message_id: Some(" <x@evil.example> ".into()),
+        ..PhishMessage::default()
+    });
+    assert_eq!(
+        keys(Step::RetractPhish, &t, &PlanOptions::default()),
+        vec!["2:phish:<x@evil.example>"]
+    );
     let planned = plan(Step::MarkRemediated, &t, &PlanOptions::default(), &[]).unwrap();
     assert_eq!(planned.len(), 1);
     assert_eq!(planned[0].operation, Operation::MarkRemediated);

@@ -241,6 +241,7 @@ impl World {
             entra_p1: self.generated.snapshot.tenant.licenses.entra_id_p1,
             break_glass: vec![],
             artifacts: vec![],
+            phish: None,
         }
     }
 
