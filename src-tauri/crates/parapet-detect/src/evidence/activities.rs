@@ -133,6 +133,9 @@ pub fn from_audit_record(
                 .max(1);
             ActivityKind::MailItemsAccessed {
                 count: u32::try_from(n).unwrap_or(u32::MAX),
+                app_id: text_any(record, &["AppId", "ClientAppId"])
+                    .map(|a| a.to_ascii_lowercase())
+                    .filter(|a| !a.is_empty()),
             }
         }
         "FileDownloaded" | "FileSyncDownloadedFull" => ActivityKind::FileDownloaded {

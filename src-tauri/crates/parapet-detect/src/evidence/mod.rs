@@ -181,6 +181,8 @@ pub enum ActivityKind {
     },
     MailItemsAccessed {
         count: u32,
+        /// The app that read the mail (`AppId`, else `ClientAppId`), lower-case.
+        app_id: Option<String>,
     },
     FileDownloaded {
         object: String,

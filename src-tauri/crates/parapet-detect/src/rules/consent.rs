@@ -5,14 +5,18 @@
 use std::collections::BTreeSet;
 
 use super::context::Context;
+use super::data_access::MAX_EVIDENCE;
 use super::{ArtifactRef, Signal, SignalKind, Strength};
-use crate::evidence::{ActivityKind, ArtifactDetail, ArtifactType, Evidence};
+use crate::evidence::{
+    Activity, ActivityKind, ArtifactDetail, ArtifactType, Evidence, SignInEvent,
+};
 use crate::knowledge::{risky_scopes, rogue_app};
 
 /// A consent, judged.
 pub struct ConsentFinding {
     pub signal: Signal,
     pub app_id: Option<String>,
+    pub app_name: String,
     pub malicious: bool,
 }
 
@@ -101,6 +105,7 @@ pub fn findings(ctx: &Context<'_>) -> Vec<ConsentFinding> {
                 until: None,
             },
             app_id,
+            app_name: app_name.clone(),
             malicious,
         });
     }
@@ -174,43 +179,80 @@ fn grant_artifacts(
     out.into_iter().collect()
 }
 
-/// Sign-ins made by a malicious app for the consenting user: the app using its grant.
+/// A malicious app using its grant for the consenting user: its sign-ins (Entra sign-in log)
+/// and the mail it read (`MailItemsAccessed` carrying its app id, which is all a tenant without
+/// Entra ID P1 keeps). Use after the consent, up to the snapshot, is a compromise in progress.
 pub fn app_activity(ctx: &Context<'_>, consents: &[ConsentFinding]) -> Vec<Signal> {
     let mut out = Vec::new();
     for c in consents.iter().filter(|c| c.malicious) {
         let Some(app_id) = &c.app_id else { continue };
-        let uses: Vec<_> = ctx
+        let user = c.signal.user_id.as_str();
+        let since = c.signal.time;
+        let sign_ins: Vec<&SignInEvent> = ctx
             .evidence
             .sign_ins
             .iter()
             .filter(|s| {
-                s.succeeded()
-                    && &s.app_id == app_id
-                    && s.user_id == c.signal.user_id
-                    && s.time >= c.signal.time
+                s.succeeded() && &s.app_id == app_id && s.user_id == user && s.time >= since
             })
             .collect();
-        let (Some(first), Some(last)) = (uses.first(), uses.last()) else {
+        let reads: Vec<(&Activity, u32)> = ctx
+            .evidence
+            .activities
+            .iter()
+            .filter(|a| a.time >= since)
+            .filter(|a| {
+                a.subject_user_id.as_deref() == Some(user)
+                    || ctx.user_id_of(&a.actor).as_deref() == Some(user)
+            })
+            .filter_map(|a| match &a.kind {
+                ActivityKind::MailItemsAccessed {
+                    count,
+                    app_id: Some(id),
+                } if id == app_id => Some((a, *count)),
+                _ => None,
+            })
+            .collect();
+        let times = sign_ins
+            .iter()
+            .map(|s| s.time)
+            .chain(reads.iter().map(|(a, _)| a.time));
+        let (Some(first), Some(last)) = (times.clone().min(), times.max()) else {
             continue;
         };
+        let network = sign_ins
+            .first()
+            .map(|s| s.network.describe())
+            .or_else(|| reads.first().map(|(a, _)| ctx.where_(a)))
+            .unwrap_or_default();
+        let mut used = Vec::new();
+        if !sign_ins.is_empty() {
+            used.push(format!("signed in {} times", sign_ins.len()));
+        }
+        if !reads.is_empty() {
+            let items: u64 = reads.iter().map(|(_, n)| u64::from(*n)).sum();
+            used.push(format!("read mail {} times ({items} items)", reads.len()));
+        }
+        let mut evidence: Vec<String> = sign_ins.iter().map(|s| s.record_id.clone()).collect();
+        evidence.extend(reads.iter().map(|(a, _)| a.record_id.clone()));
+        evidence.truncate(MAX_EVIDENCE);
         out.push(Signal {
             kind: SignalKind::MaliciousAppActivity,
-            time: first.time,
-            user_id: c.signal.user_id.clone(),
+            time: first,
+            user_id: user.to_string(),
             summary: format!(
-                "The app \"{}\" signed in as {} {} times between {} and {}, from {}",
-                first.app_name,
-                first.upn,
-                uses.len(),
-                first.time.format("%Y-%m-%d %H:%M"),
-                last.time.format("%Y-%m-%d %H:%M"),
-                first.network.describe()
+                "The app \"{}\" used its grant for {}: {} between {} and {}, from {network}",
+                c.app_name,
+                ctx.upn(user),
+                used.join(" and "),
+                first.format("%Y-%m-%d %H:%M"),
+                last.format("%Y-%m-%d %H:%M"),
             ),
-            evidence: uses.iter().map(|s| s.record_id.clone()).collect(),
+            evidence,
             strength: Strength::Strong,
             attacker_context: true,
             artifacts: Vec::new(),
-            until: Some(last.time),
+            until: Some(last),
         });
     }
     out
@@ -276,6 +318,7 @@ pub fn rogue_grants(ctx: &Context<'_>, consents: &[ConsentFinding]) -> Vec<Conse
                 until: None,
             },
             app_id: Some(app_id.clone()),
+            app_name: name.clone(),
             malicious: true,
         });
     }

@@ -35,7 +35,7 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
         let (mut accessed, mut deleted, mut files) = (0u64, 0u64, 0u64);
         for a in &items {
             match a.kind {
-                ActivityKind::MailItemsAccessed { count } => accessed += u64::from(count),
+                ActivityKind::MailItemsAccessed { count, .. } => accessed += u64::from(count),
                 ActivityKind::MailDeleted { count } => deleted += u64::from(count),
                 ActivityKind::FileDownloaded { .. } => files += 1,
                 _ => {}
