@@ -126,6 +126,12 @@ pub async fn apply(
         append(sink, target, entry(Phase::Started, None))?;
         let executed = execute(clients, target, &action.operation).await;
         append(sink, target, entry(Phase::Finished, Some(&executed)))?;
+        tracing::info!(
+            incident = %target.incident_id,
+            key = %action.key,
+            outcome = outcome_name(&executed.outcome),
+            "remediation action finished"
+        );
         if executed.password.is_some() {
             outcome.new_password = executed.password;
         }
@@ -155,4 +161,14 @@ fn append(
             incident: target.incident_id.clone(),
             source,
         })
+}
+
+fn outcome_name(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Succeeded => "succeeded",
+        Outcome::AlreadyDone { .. } => "already done",
+        Outcome::Failed { .. } => "failed",
+        Outcome::Skipped { .. } => "skipped",
+        Outcome::DryRun { .. } => "dry run",
+    }
 }

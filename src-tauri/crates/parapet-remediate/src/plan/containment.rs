@@ -8,20 +8,21 @@ pub(super) const BLOCK_POLICY_OBJECT: &str = "ca_block";
 
 pub(super) fn contain(t: &IncidentTarget) -> Vec<Draft> {
     let user = &t.user_id;
+    // Disabled first, so the attacker cannot mint new sessions between the two calls.
     let mut drafts = vec![
-        Draft {
-            object: "revoke_sessions".into(),
-            target: format!("sign-in sessions of {}", t.upn),
-            request: format!("POST /v1.0/users/{user}/revokeSignInSessions"),
-            operation: Operation::RevokeSessions {
-                user_id: user.clone(),
-            },
-        },
         Draft {
             object: "disable_account".into(),
             target: format!("account {}", t.upn),
             request: format!("PATCH /v1.0/users/{user} accountEnabled=false"),
             operation: Operation::DisableAccount {
+                user_id: user.clone(),
+            },
+        },
+        Draft {
+            object: "revoke_sessions".into(),
+            target: format!("sign-in sessions of {}", t.upn),
+            request: format!("POST /v1.0/users/{user}/revokeSignInSessions"),
+            operation: Operation::RevokeSessions {
                 user_id: user.clone(),
             },
         },

@@ -34,8 +34,8 @@ async fn cloud_user_is_revoked_and_disabled_then_reenabled() {
     assert_eq!(
         kinds(&first),
         vec![
-            ("1:revoke_sessions".to_string(), "succeeded"),
             ("1:disable_account".to_string(), "succeeded"),
+            ("1:revoke_sessions".to_string(), "succeeded"),
         ],
         "{first}"
     );
@@ -89,8 +89,8 @@ async fn synced_user_gets_a_block_policy_that_step_5_removes() {
     assert_eq!(
         kinds(&outcome),
         vec![
-            ("1:revoke_sessions".to_string(), "succeeded"),
             ("1:disable_account".to_string(), "succeeded"),
+            ("1:revoke_sessions".to_string(), "succeeded"),
             ("1:ca_block".to_string(), "succeeded"),
             ("1:on_premises_disable".to_string(), "skipped"),
         ],
@@ -151,8 +151,8 @@ async fn synced_user_without_p1_is_disabled_with_guidance_and_no_policy() {
     assert_eq!(
         kinds(&outcome),
         vec![
-            ("1:revoke_sessions".to_string(), "succeeded"),
             ("1:disable_account".to_string(), "succeeded"),
+            ("1:revoke_sessions".to_string(), "succeeded"),
             ("1:ca_block".to_string(), "skipped"),
             ("1:on_premises_disable".to_string(), "skipped"),
         ],

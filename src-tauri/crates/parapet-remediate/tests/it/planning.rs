@@ -52,7 +52,7 @@ fn keys(step: Step, t: &IncidentTarget, options: &PlanOptions) -> Vec<String> {
 
 #[test]
 fn containment_depends_on_sync_and_licence() {
-    let base = ["1:revoke_sessions", "1:disable_account"];
+    let base = ["1:disable_account", "1:revoke_sessions"];
     let cases = [
         (false, true, vec![]),
         (false, false, vec![]),
@@ -175,8 +175,8 @@ fn the_log_marks_finished_actions_and_feeds_step_5_the_policy_id() {
     assert_eq!(
         done,
         vec![
-            ("1:revoke_sessions", false),
             ("1:disable_account", true),
+            ("1:revoke_sessions", false),
             ("1:ca_block", true),
             ("1:on_premises_disable", false)
         ]

@@ -5,7 +5,7 @@ use parapet_remediate::{verify_chain, ActionSink, MemorySink, Phase, PlanOptions
 use parapet_simulator::FaultSettings;
 
 use crate::persistence::{artifact_state, expected_after, incidents, FAMILIES};
-use crate::support::{app_only, kinds, run_step, world, world_with};
+use crate::support::{app_only, kinds, run_step, world, world_with, World};
 
 fn started_count(sink: &MemorySink, incident: &str, key: &str) -> usize {
     sink.records(incident)
@@ -154,4 +154,65 @@ async fn faults_and_throttling_change_nothing_but_the_number_of_runs() {
     }
     let stats = w.app.stats();
     assert!(stats.unavailable > 0, "no fault was injected: {stats:?}");
+}
+
+#[tokio::test]
+async fn an_interrupted_action_is_re_checked_not_repeated() {
+    use parapet_remediate::{LogEntry, Outcome};
+    let w = world(43, &[]).await;
+    let user = w.plain_user(false, &[]).clone();
+    let target = w.target_of(&user.user_principal_name);
+    let mut sink = MemorySink::new();
+    // The previous run logged "started", the PATCH went through, then the app died.
+    let started = LogEntry {
+        time: crate::support::clock(),
+        actor: "tech@msp.example".into(),
+        tenant_id: target.tenant_id.clone(),
+        incident_id: target.incident_id.clone(),
+        step: 1,
+        action_key: "1:disable_account".into(),
+        target: "account".into(),
+        request: "PATCH /v1.0/users/{id} accountEnabled=false".into(),
+        phase: Phase::Started,
+        result: None,
+        evidence: None,
+        detail: None,
+    };
+    sink.append(started.seal(None)).unwrap();
+    w.other_app_client()
+        .set_account_enabled(&user.id, false)
+        .await
+        .unwrap();
+    let outcome = run_step(
+        app_only(&w),
+        &target,
+        Step::Contain,
+        &PlanOptions::default(),
+        &mut sink,
+    )
+    .await;
+    match outcome.of("1:disable_account") {
+        Some(Outcome::AlreadyDone { why }) => assert!(why.contains("already disabled"), "{why}"),
+        other => panic!("{other:?}: {outcome}"),
+    }
+    assert_eq!(outcome.of("1:revoke_sessions"), Some(&Outcome::Succeeded));
+    verify_chain(&sink.records(&target.incident_id).unwrap()).unwrap();
+}
+
+/// The api layer runs remediation inside spawned tasks: the future must be `Send`.
+#[allow(dead_code)]
+fn apply_is_send(w: &World, target: &parapet_remediate::IncidentTarget, sink: &mut MemorySink) {
+    fn send<T: Send>(_: T) {}
+    let run = parapet_remediate::RunContext {
+        actor: parapet_remediate::Actor::AutomaticResponse,
+        mode: parapet_remediate::Mode::Execute,
+        clock: &crate::support::clock,
+    };
+    send(parapet_remediate::apply(
+        app_only(w),
+        target,
+        &[],
+        sink,
+        &run,
+    ));
 }
