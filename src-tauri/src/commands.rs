@@ -3,10 +3,11 @@
 
 use parapet_api::dto::{
     AppInfo, ConsentRequest, CustomerTenant, IncidentDetail, IncidentSummary, PartnerStatus,
-    RemediationState, ScanSummary, Settings, StepRequest, StepResult, TenantFlags, TenantOverview,
-    TenantSummary,
+    RemediationState, ScanProgress, ScanSummary, Settings, StepRequest, StepResult, TenantFlags,
+    TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, AppContext};
+use tauri::ipc::Channel;
 use tauri::State;
 
 #[tauri::command]
@@ -144,4 +145,14 @@ pub async fn remediation_state(
     incident_id: String,
 ) -> Result<RemediationState, ApiError> {
     parapet_api::remediation::state(&context, &incident_id).await
+}
+
+#[tauri::command]
+pub async fn scan_tenant(
+    context: State<'_, AppContext>,
+    tenant_id: String,
+    on_progress: Channel<ScanProgress>,
+) -> Result<ScanSummary, ApiError> {
+    let report = |progress| drop(on_progress.send(progress));
+    parapet_api::live_scan::scan_tenant(&context, &tenant_id, &report).await
 }

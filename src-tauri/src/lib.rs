@@ -7,6 +7,7 @@ mod commands;
 
 use parapet_api::ContextOptions;
 use std::process::ExitCode;
+use tauri::Manager;
 
 /// Opens the desktop app on the workspace the options select; returns when the window closes.
 pub fn run(options: &ContextOptions) -> ExitCode {
@@ -22,8 +23,22 @@ pub fn run(options: &ContextOptions) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let demo = context.workspace() == parapet_api::Workspace::Demo;
     let result = tauri::Builder::default()
         .manage(context)
+        .setup(move |app| {
+            if demo {
+                // The demo's tenants are scanned once the window is up, so it opens at once.
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    let context = handle.state::<parapet_api::AppContext>();
+                    for (tenant, message) in parapet_api::workspace::scan_all(&context).await {
+                        eprintln!("parapet: demo scan of {tenant} failed: {message}");
+                    }
+                });
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_tenants,
@@ -43,6 +58,7 @@ pub fn run(options: &ContextOptions) -> ExitCode {
             commands::last_scan,
             commands::run_remediation_step,
             commands::remediation_state,
+            commands::scan_tenant,
             commands::get_settings,
             commands::update_settings,
         ])

@@ -27,6 +27,7 @@ export function fakeBackend(
   const consented = new Set<string>();
   const pending = new Map<string, string>();
   const completed = new Set<number>();
+  const scans = new Map<string, import("./ipc").ScanSummary>();
   const find = (id: string) => {
     const tenant = tenants.find((t) => t.id === id);
     if (!tenant) throw new IpcError("not_found", `tenant ${id} not found`);
@@ -84,7 +85,21 @@ export function fakeBackend(
       found.summary.status = "active";
       return structuredClone(found);
     },
-    lastScan: async () => null,
+    lastScan: async (tenantId) => scans.get(tenantId) ?? null,
+    scanTenant: async (tenantId, onProgress) => {
+      for (let done = 0; done <= 3; done++) onProgress({ phase: done === 3 ? "Done" : `Phase ${done + 1}`, done, total: 3, records: done * 10 });
+      const summary = {
+        tenantId,
+        finishedAt: "2026-12-01T10:00:00Z",
+        coverageFrom: "2026-06-01T00:00:00Z",
+        coverageTo: "2026-12-01T10:00:00Z",
+        sources: ["entraSignIns"],
+        incidentCount: incidents.filter((i) => i.summary.tenantId === tenantId).length,
+        targetedUsers: [{ userPrincipalName: "ceo@contoso.example", failedAttempts: 12 }],
+      };
+      scans.set(tenantId, summary);
+      return structuredClone(summary);
+    },
     runRemediationStep: async (incidentId, request) => {
       const found = incidents.find((i) => i.summary.id === incidentId);
       if (!found) throw new IpcError("not_found", `incident ${incidentId} not found`);

@@ -67,6 +67,7 @@ export interface Backend {
   incidentDetail(incidentId: string): Promise<IncidentDetail>;
   publishIncident(incidentId: string): Promise<IncidentDetail>;
   lastScan(tenantId: string): Promise<ScanSummary | null>;
+  scanTenant(tenantId: string, onProgress: (progress: ScanProgress) => void): Promise<ScanSummary>;
   runRemediationStep(incidentId: string, request: StepRequest): Promise<StepResult>;
   remediationState(incidentId: string): Promise<RemediationState>;
   getSettings(): Promise<Settings>;
@@ -118,6 +119,12 @@ export function backendOver(invoke: Invoke): Backend {
     incidentDetail: (incidentId) => call<IncidentDetail>("incident_detail", { incidentId }),
     publishIncident: (incidentId) => call<IncidentDetail>("publish_incident", { incidentId }),
     lastScan: (tenantId) => call<ScanSummary | null>("last_scan", { tenantId }),
+    scanTenant: async (tenantId, onProgress) => {
+      const { Channel } = await import("@tauri-apps/api/core");
+      const channel = new Channel<ScanProgress>();
+      channel.onmessage = onProgress;
+      return call<ScanSummary>("scan_tenant", { tenantId, onProgress: channel });
+    },
     runRemediationStep: (incidentId, request) => call<StepResult>("run_remediation_step", { incidentId, request }),
     remediationState: (incidentId) => call<RemediationState>("remediation_state", { incidentId }),
     getSettings: () => call<Settings>("get_settings"),

@@ -118,6 +118,11 @@ impl AppContext {
         self.simulator.as_ref()
     }
 
+    /// The store's lock itself, for collectors that take and release it per batch.
+    pub(crate) fn store_lock(&self) -> &Mutex<Store> {
+        &self.store
+    }
+
     pub(crate) fn pending_consents(&self) -> MutexGuard<'_, HashMap<String, PendingConsent>> {
         self.pending_consents
             .lock()

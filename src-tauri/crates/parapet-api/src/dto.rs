@@ -234,7 +234,8 @@ pub struct ScanProgress {
     pub done: u32,
     /// Steps in all.
     pub total: u32,
-    /// Records collected so far.
+    /// Records collected so far (a JSON number: far below 2^53).
+    #[ts(type = "number")]
     pub records: u64,
 }
 

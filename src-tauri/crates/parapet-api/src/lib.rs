@@ -13,6 +13,7 @@ mod context;
 pub mod dto;
 mod error;
 pub mod incidents;
+pub mod live_scan;
 mod loopback;
 pub mod onboarding;
 pub mod partner;

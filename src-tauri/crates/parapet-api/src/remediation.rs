@@ -121,7 +121,9 @@ pub async fn state(context: &AppContext, incident_id: &str) -> Result<Remediatio
                     .rev()
                     .find(|r| r.action_key == *key && r.result.is_some())
                     .and_then(|r| r.result.as_ref())
-                    .is_some_and(Outcome::is_done)
+                    // A skipped action is one Parapet cannot do (e.g. on-premises): its
+                    // guidance is shown, and it does not hold the step open.
+                    .is_some_and(|o| o.is_done() || matches!(o, Outcome::Skipped { .. }))
             });
         if all_done {
             completed_steps.push(number);
@@ -167,6 +169,8 @@ async fn target(
         entra_p1: tenant.facts.entra_licence != EntraLicence::None,
         break_glass,
         artifacts: artifacts(&incident.detail)?,
+        // Tagging the incident's phish (Mark as Phish) is not in this version yet.
+        phish: None,
     })
 }
 

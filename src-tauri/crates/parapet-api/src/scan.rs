@@ -50,17 +50,17 @@ pub fn import_snapshot_dir(context: &AppContext, dir: &Path) -> Result<ScanSumma
         parapet_ipintel::IpIntel::embedded(),
         tenant.snapshot_time,
     );
-    record_report(context, &tenant.id, &report)
+    record_report(context, &tenant.id, &report).map(|(summary, _)| summary)
 }
 
-/// Stores a scan's report: incidents and the scan summary.
+/// Stores a scan's report: incidents and the scan summary; also returns the new incidents' ids.
 pub(crate) fn record_report(
     context: &AppContext,
     tenant_id: &str,
     report: &ScanReport,
-) -> Result<ScanSummary, ApiError> {
+) -> Result<(ScanSummary, Vec<String>), ApiError> {
     let now = Utc::now();
-    crate::incidents::record(context, tenant_id, report, now)?;
+    let new_ids = crate::incidents::record(context, tenant_id, report, now)?;
     let summary = ScanSummary {
         tenant_id: tenant_id.to_string(),
         finished_at: now.to_rfc3339(),
@@ -80,7 +80,7 @@ pub(crate) fn record_report(
     let json = serde_json::to_string(&summary)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     context.store().record_scan(tenant_id, now, &json)?;
-    Ok(summary)
+    Ok((summary, new_ids))
 }
 
 /// The latest scan of a tenant, if it was scanned.

@@ -79,3 +79,19 @@ async fn open_demo(options: &ContextOptions) -> Result<AppContext, ApiError> {
     }
     Ok(context)
 }
+
+/// Scans every tenant that is not paused, one after another; returns the failures as
+/// `(tenant id, message)` so one tenant's trouble does not stop the others.
+pub async fn scan_all(context: &AppContext) -> Vec<(String, String)> {
+    let tenants = match context.store().tenants() {
+        Ok(tenants) => tenants,
+        Err(error) => return vec![(String::new(), error.to_string())],
+    };
+    let mut failures = Vec::new();
+    for tenant in tenants.into_iter().filter(|t| !t.flags.paused) {
+        if let Err(error) = crate::live_scan::scan_tenant(context, &tenant.id, &|_| {}).await {
+            failures.push((tenant.id, error.message));
+        }
+    }
+    failures
+}

@@ -57,14 +57,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Scan a tenant snapshot directory offline and print the incidents found.
+    /// Scan a tenant snapshot directory offline (no display, keyring or network), or an
+    /// onboarded tenant live, and print the incidents found.
     ///
-    /// Needs no display, keyring or network. Exits 0 when the scan ran, whether or not it
-    /// found incidents, and non-zero with a message when it could not.
+    /// Exits 0 when the scan ran, whether or not it found incidents, and non-zero with a
+    /// message when it could not.
     Scan {
         /// The snapshot directory (the format of spec/tenant-snapshot.md).
-        #[arg(long, value_name = "DIR")]
-        snapshot: PathBuf,
+        #[arg(
+            long,
+            value_name = "DIR",
+            required_unless_present = "tenant",
+            conflicts_with = "tenant"
+        )]
+        snapshot: Option<PathBuf>,
+        /// An onboarded tenant's id: collect its evidence from Microsoft and scan it; its
+        /// incidents are recorded in the workspace.
+        #[arg(long, value_name = "TENANT_ID")]
+        tenant: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -219,7 +229,46 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
             };
             serve_until_interrupted(options, out)
         }
-        Command::Scan { snapshot, format } => {
+        Command::Scan {
+            tenant: Some(tenant),
+            format,
+            ..
+        } => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            let summary = runtime.block_on(async {
+                let context = parapet_api::workspace::open(options)
+                    .await
+                    .map_err(|e| e.message)?;
+                let show = |p: parapet_api::dto::ScanProgress| {
+                    eprintln!(
+                        "[{}/{}] {} ({} records)",
+                        p.done, p.total, p.phase, p.records
+                    );
+                };
+                parapet_api::live_scan::scan_tenant(&context, tenant, &show)
+                    .await
+                    .map_err(|e| e.message)
+            })?;
+            let text = match format {
+                Format::Json => {
+                    serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())? + "\n"
+                }
+                Format::Table => format!(
+                    "Scanned {}: {} incident(s); sources: {}\n",
+                    summary.tenant_id,
+                    summary.incident_count,
+                    summary.sources.join(", ")
+                ),
+            };
+            out.write_all(inert_for_terminal(&text).as_bytes())
+                .map_err(|e| e.to_string())
+        }
+        Command::Scan {
+            snapshot, format, ..
+        } => {
+            let snapshot = snapshot
+                .as_deref()
+                .ok_or("give --snapshot DIR or --tenant ID")?;
             let report = parapet_api::scan::scan_snapshot_dir(snapshot).map_err(|e| e.message)?;
             let text = match format {
                 Format::Json => {

@@ -17,6 +17,6 @@ done: number,
  */
 total: number, 
 /**
- * Records collected so far.
+ * Records collected so far (a JSON number: far below 2^53).
  */
-records: bigint, };
+records: number, };
