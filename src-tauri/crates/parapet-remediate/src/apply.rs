@@ -95,6 +95,13 @@ pub async fn apply(
                 ));
                 continue;
             }
+            // Guidance already given is not logged again on every re-run.
+            (KeyState::Finished(given @ Outcome::Skipped { .. }), _)
+                if matches!(action.operation, Operation::Manual { .. }) =>
+            {
+                outcome.objects.push(line(given.clone(), None));
+                continue;
+            }
             _ => {}
         }
         if run.mode == Mode::DryRun {
@@ -123,7 +130,11 @@ pub async fn apply(
             evidence: executed.and_then(|e| e.evidence.clone()),
             detail: executed.and_then(|e| e.detail.clone()),
         };
-        append(sink, target, entry(Phase::Started, None))?;
+        // Guidance makes no call, so there is nothing to be interrupted: one record.
+        let manual = matches!(action.operation, Operation::Manual { .. });
+        if !manual {
+            append(sink, target, entry(Phase::Started, None))?;
+        }
         let executed = execute(clients, target, &action.operation).await;
         append(sink, target, entry(Phase::Finished, Some(&executed)))?;
         tracing::info!(

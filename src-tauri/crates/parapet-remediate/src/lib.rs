@@ -20,6 +20,30 @@
 //!   handed to the caller once in [`StepOutcome::new_password`], and are never logged, stored,
 //!   serialized or printed; the log records only that a password was set.
 //! - Microsoft's error code and message are kept verbatim in [`Outcome::Failed`].
+//!
+//! ```no_run
+//! use parapet_remediate::{apply, plan, Actor, Clients, IncidentTarget, MemorySink, Mode,
+//!     PlanOptions, RunContext, Step, ActionSink};
+//!
+//! # async fn contain(app: &parapet_graph::TenantClient, target: &IncidentTarget)
+//! # -> Result<(), parapet_remediate::RemediateError> {
+//! let mut sink = MemorySink::new(); // the store's SQLite sink in the app
+//! let log = sink.records(&target.incident_id).map_err(|source| {
+//!     parapet_remediate::RemediateError::Log { incident: target.incident_id.clone(), source }
+//! })?;
+//! let planned = plan(Step::Contain, target, &PlanOptions::default(), &log)?;
+//! let run = RunContext {
+//!     actor: Actor::Technician("tech@msp.example".into()),
+//!     mode: Mode::Execute,
+//!     clock: &chrono::Utc::now,
+//! };
+//! let outcome = apply(Clients { app, delegated: None }, target, &planned, &mut sink, &run).await?;
+//! for object in &outcome.objects {
+//!     println!("{}: {:?}", object.target, object.outcome);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod apply;
 mod error;

@@ -163,4 +163,20 @@ async fn synced_user_without_p1_is_disabled_with_guidance_and_no_policy() {
     assert!(text.contains("disable the account there too"), "{text}");
     assert_eq!(policies(&w.app).await.len(), count);
     assert_eq!(w.user_state(&user.id)["accountEnabled"], false);
+    // Again: the guidance is shown again but neither re-sent nor re-logged.
+    let logged = sink.records(&target.incident_id).unwrap().len();
+    let again = run_step(
+        app_only(&w),
+        &target,
+        Step::Contain,
+        &PlanOptions::default(),
+        &mut sink,
+    )
+    .await;
+    assert_eq!(
+        kinds(&again).iter().map(|(_, k)| *k).collect::<Vec<_>>(),
+        vec!["already_done", "already_done", "skipped", "skipped"],
+        "{again}"
+    );
+    assert_eq!(sink.records(&target.incident_id).unwrap().len(), logged);
 }
