@@ -11,14 +11,14 @@ pub enum CollectError {
         tenant: String,
         /// The source being fetched, e.g. `signIns`.
         what: &'static str,
-        error: GraphError,
+        error: Box<GraphError>,
     },
     /// Writing evidence to the database failed.
     #[error("storing {what} of tenant {tenant} failed: {error}")]
     Store {
         tenant: String,
         what: &'static str,
-        error: StoreError,
+        error: Box<StoreError>,
     },
     /// An earlier writer panicked while holding the store.
     #[error("the evidence store of tenant {tenant} is unusable: a previous write panicked")]

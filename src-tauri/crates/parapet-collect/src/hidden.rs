@@ -114,7 +114,7 @@ fn recipients(value: Option<&Value>) -> Option<Value> {
         .iter()
         .filter_map(|entry| recipient(entry))
         .collect();
-    (!items.is_empty()).then(|| Value::Array(items))
+    (!items.is_empty()).then_some(Value::Array(items))
 }
 
 fn recipient(entry: &str) -> Option<Value> {

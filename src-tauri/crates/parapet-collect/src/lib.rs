@@ -30,10 +30,10 @@ mod state;
 
 pub use error::CollectError;
 pub use hidden::graph_rule_from_exchange;
-pub use state::USER_SELECT;
 pub use report::{
     CollectOptions, CollectSummary, ItemFailure, Progress, SourceStatus, SourceSummary,
 };
+pub use state::USER_SELECT;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -123,7 +123,7 @@ impl Run<'_> {
         CollectError::Graph {
             tenant: self.tenant_id.to_string(),
             what,
-            error,
+            error: Box::new(error),
         }
     }
 
@@ -138,11 +138,15 @@ impl Run<'_> {
         write(&store).map_err(|error| CollectError::Store {
             tenant: self.tenant_id.to_string(),
             what,
-            error,
+            error: Box::new(error),
         })
     }
 
-    fn put_log(&self, kind: EvidenceKind, records: &[EvidenceRecord]) -> Result<usize, CollectError> {
+    fn put_log(
+        &self,
+        kind: EvidenceKind,
+        records: &[EvidenceRecord],
+    ) -> Result<usize, CollectError> {
         self.with_store(kind.as_str(), |store| {
             store.put_evidence(self.tenant_id, kind, records)
         })
@@ -154,7 +158,14 @@ impl Run<'_> {
         kind: EvidenceKind,
         records: Vec<StateRecord>,
     ) -> Result<(), CollectError> {
+        let received = records.len();
+        // A record the snapshot model cannot read would break every later rebuild.
+        let records: Vec<StateRecord> = records
+            .into_iter()
+            .filter(|record| kind.fits(&record.json))
+            .collect();
         let stored = records.len();
+        self.malformed(received - stored);
         self.count(stored);
         self.with_store(kind.as_str(), |store| {
             store.replace_current_state(self.tenant_id, kind, &records)
@@ -208,6 +219,8 @@ impl Run<'_> {
 pub(crate) fn is_refusal(error: &GraphError) -> bool {
     matches!(
         error,
-        GraphError::Forbidden { .. } | GraphError::NotFound { .. } | GraphError::NoPremiumLicence { .. }
+        GraphError::Forbidden { .. }
+            | GraphError::NotFound { .. }
+            | GraphError::NoPremiumLicence { .. }
     )
 }

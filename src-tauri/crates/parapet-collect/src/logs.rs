@@ -28,7 +28,11 @@ pub(crate) struct LogBatch {
 }
 
 impl LogBatch {
-    pub(crate) fn new(source: &'static str, kind: EvidenceKind, window: (DateTime<Utc>, DateTime<Utc>)) -> Self {
+    pub(crate) fn new(
+        source: &'static str,
+        kind: EvidenceKind,
+        window: (DateTime<Utc>, DateTime<Utc>),
+    ) -> Self {
         LogBatch {
             source,
             kind,
@@ -175,7 +179,10 @@ pub(crate) async fn audit_log_query(run: &Run<'_>) -> Result<(), CollectError> {
     const SOURCE: &str = "auditLogQuery";
     let (from, to) = run.window(SOURCE, run.lookback())?;
     let request = AuditLogQueryRequest {
-        display_name: format!("Parapet collection {}", run.options.now.format("%Y-%m-%d %H:%M")),
+        display_name: format!(
+            "Parapet collection {}",
+            run.options.now.format("%Y-%m-%d %H:%M")
+        ),
         filter_start_date_time: parapet_snapshot::time::format(from),
         filter_end_date_time: parapet_snapshot::time::format(to),
         ..AuditLogQueryRequest::default()
@@ -207,7 +214,10 @@ pub(crate) async fn audit_log_query(run: &Run<'_>) -> Result<(), CollectError> {
         Ok(Ok(batch)) => batch.finish(run),
         Ok(Err(store_error)) => Err(store_error),
         Err(error @ GraphError::OperationFailed { .. }) => {
-            run.unavailable(SOURCE, format!("the Purview audit query did not finish: {error}"));
+            run.unavailable(
+                SOURCE,
+                format!("the Purview audit query did not finish: {error}"),
+            );
             Ok(())
         }
         Err(error) if is_refusal(&error) => {

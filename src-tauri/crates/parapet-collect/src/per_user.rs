@@ -108,7 +108,10 @@ pub(crate) async fn mail(
                 for rule in found {
                     let json = serde_json::to_value(&rule).unwrap_or(Value::Null);
                     if let Some(id) = json.get("id").and_then(Value::as_str) {
-                        graph_ids.entry(user.clone()).or_default().insert(id.to_string());
+                        graph_ids
+                            .entry(user.clone())
+                            .or_default()
+                            .insert(id.to_string());
                     }
                     rules.push(StateRecord {
                         user_id: Some(user.clone()),
@@ -126,30 +129,43 @@ pub(crate) async fn mail(
         .collect();
     let identities: Vec<String> = mailboxes.iter().map(|m| m.identity.clone()).collect();
     let mut hidden_rules: BTreeMap<usize, Vec<StateRecord>> = BTreeMap::new();
-    each(run, 9, "exchangeInboxRules", &identities, |client, mailbox| async move {
-        client
-            .invoke("Get-InboxRule", json!({ "Mailbox": mailbox, "IncludeHidden": true }))
-            .await
-    }, |index, mailbox, found| {
-        let Some(user) = owner_of.get(mailbox) else {
-            return Ok(());
-        };
-        let known = graph_ids.get(user);
-        for rule in found {
-            let id = rule.get("RuleIdentity").map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            });
-            if id.as_ref().is_some_and(|id| known.is_some_and(|k| k.contains(id))) {
-                continue;
+    each(
+        run,
+        9,
+        "exchangeInboxRules",
+        &identities,
+        |client, mailbox| async move {
+            client
+                .invoke(
+                    "Get-InboxRule",
+                    json!({ "Mailbox": mailbox, "IncludeHidden": true }),
+                )
+                .await
+        },
+        |index, mailbox, found| {
+            let Some(user) = owner_of.get(mailbox) else {
+                return Ok(());
+            };
+            let known = graph_ids.get(user);
+            for rule in found {
+                let id = rule.get("RuleIdentity").map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+                if id
+                    .as_ref()
+                    .is_some_and(|id| known.is_some_and(|k| k.contains(id)))
+                {
+                    continue;
+                }
+                hidden_rules.entry(index).or_default().push(StateRecord {
+                    user_id: Some(user.clone()),
+                    json: graph_rule_from_exchange(&rule),
+                });
             }
-            hidden_rules.entry(index).or_default().push(StateRecord {
-                user_id: Some(user.clone()),
-                json: graph_rule_from_exchange(&rule),
-            });
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
     .await?;
     let hidden = hidden_rules.values().map(Vec::len).sum::<usize>();
     rules.extend(hidden_rules.into_values().flatten());
@@ -162,26 +178,37 @@ pub(crate) async fn mail(
     run.replace_state(SOURCE, EvidenceKind::MessageRule, rules)?;
 
     let mut permissions: BTreeMap<usize, Vec<StateRecord>> = BTreeMap::new();
-    each(run, 9, "mailboxPermissions", &identities, |client, mailbox| async move {
-        client
-            .invoke("Get-MailboxPermission", json!({ "Identity": mailbox }))
-            .await
-    }, |index, _, found| {
-        permissions.insert(
-            index,
-            found
-                .into_iter()
-                .map(|json| StateRecord {
-                    user_id: None,
-                    json: strip_odata(json),
-                })
-                .collect(),
-        );
-        Ok(())
-    })
+    each(
+        run,
+        9,
+        "mailboxPermissions",
+        &identities,
+        |client, mailbox| async move {
+            client
+                .invoke("Get-MailboxPermission", json!({ "Identity": mailbox }))
+                .await
+        },
+        |index, _, found| {
+            permissions.insert(
+                index,
+                found
+                    .into_iter()
+                    .map(|json| StateRecord {
+                        user_id: None,
+                        json: strip_odata(json),
+                    })
+                    .collect(),
+            );
+            Ok(())
+        },
+    )
     .await?;
     let permissions = permissions.into_values().flatten().collect();
-    run.replace_state("mailboxPermissions", EvidenceKind::MailboxPermission, permissions)
+    run.replace_state(
+        "mailboxPermissions",
+        EvidenceKind::MailboxPermission,
+        permissions,
+    )
 }
 
 pub(crate) async fn authentication_methods(
@@ -222,25 +249,32 @@ pub(crate) async fn messages(run: &Run<'_>, users: &[UserRef]) -> Result<(), Col
         odata_datetime(from),
         odata_datetime(to)
     );
-    each(run, 11, SOURCE, &ids, |client, user| {
-        let query = ODataQuery::new()
-            .select(MESSAGE_SELECT)
-            .filter(filter.clone())
-            .top(100);
-        async move {
-            client
-                .graph_collection::<Value>(
-                    ApiVersion::V1,
-                    &format!("users/{}/messages", segment(&user)),
-                    &query,
-                )
-                .collect_all()
-                .await
-        }
-    }, |_, user, found| {
-        let found = found.into_iter().map(strip_odata).collect();
-        batch.store_for(run, Some(user), found)
-    })
+    each(
+        run,
+        11,
+        SOURCE,
+        &ids,
+        |client, user| {
+            let query = ODataQuery::new()
+                .select(MESSAGE_SELECT)
+                .filter(filter.clone())
+                .top(100);
+            async move {
+                client
+                    .graph_collection::<Value>(
+                        ApiVersion::V1,
+                        &format!("users/{}/messages", segment(&user)),
+                        &query,
+                    )
+                    .collect_all()
+                    .await
+            }
+        },
+        |_, user, found| {
+            let found = found.into_iter().map(strip_odata).collect();
+            batch.store_for(run, Some(user), found)
+        },
+    )
     .await?;
     batch.finish(run)
 }

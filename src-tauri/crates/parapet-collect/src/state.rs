@@ -133,7 +133,14 @@ pub(crate) async fn apps(run: &Run<'_>) -> Result<(), CollectError> {
     )
     .await?
     .unwrap_or_default();
-    graph_state(run, "applications", EvidenceKind::Application, "applications", &all).await?;
+    graph_state(
+        run,
+        "applications",
+        EvidenceKind::Application,
+        "applications",
+        &all,
+    )
+    .await?;
     graph_state(
         run,
         "oauth2PermissionGrants",
@@ -148,22 +155,33 @@ pub(crate) async fn apps(run: &Run<'_>) -> Result<(), CollectError> {
         .filter_map(|sp| Some(sp.get("id")?.as_str()?.to_string()))
         .collect();
     let mut assignments: BTreeMap<usize, Vec<StateRecord>> = BTreeMap::new();
-    each(run, 6, "appRoleAssignments", &ids, |client, id| async move {
-        client
-            .graph_collection::<Value>(
-                ApiVersion::V1,
-                &format!("servicePrincipals/{}/appRoleAssignments", segment(&id)),
-                &ODataQuery::new(),
-            )
-            .collect_all()
-            .await
-    }, |index, _, values| {
-        assignments.insert(index, tenant_wide(values));
-        Ok(())
-    })
+    each(
+        run,
+        6,
+        "appRoleAssignments",
+        &ids,
+        |client, id| async move {
+            client
+                .graph_collection::<Value>(
+                    ApiVersion::V1,
+                    &format!("servicePrincipals/{}/appRoleAssignments", segment(&id)),
+                    &ODataQuery::new(),
+                )
+                .collect_all()
+                .await
+        },
+        |index, _, values| {
+            assignments.insert(index, tenant_wide(values));
+            Ok(())
+        },
+    )
     .await?;
     let assignments = assignments.into_values().flatten().collect();
-    run.replace_state("appRoleAssignments", EvidenceKind::AppRoleAssignment, assignments)
+    run.replace_state(
+        "appRoleAssignments",
+        EvidenceKind::AppRoleAssignment,
+        assignments,
+    )
 }
 
 /// `GET /devices` does not name owners; each user's `registeredDevices` does.
@@ -175,36 +193,47 @@ pub(crate) async fn devices(run: &Run<'_>, users: &[UserRef]) -> Result<(), Coll
     };
     let mut owned_by: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
-    each(run, 7, "registeredDevices", &ids, |client, id| async move {
-        client
-            .graph_collection::<Value>(
-                ApiVersion::V1,
-                &format!("users/{}/registeredDevices", segment(&id)),
-                &ODataQuery::new().select(&["id"]),
-            )
-            .collect_all()
-            .await
-    }, |index, _, values| {
-        let devices = values
-            .iter()
-            .filter_map(|device| Some(device.get("id")?.as_str()?.to_string()))
-            .collect();
-        owned_by.insert(index, devices);
-        Ok(())
-    })
+    each(
+        run,
+        7,
+        "registeredDevices",
+        &ids,
+        |client, id| async move {
+            client
+                .graph_collection::<Value>(
+                    ApiVersion::V1,
+                    &format!("users/{}/registeredDevices", segment(&id)),
+                    &ODataQuery::new().select(&["id"]),
+                )
+                .collect_all()
+                .await
+        },
+        |index, _, values| {
+            let devices = values
+                .iter()
+                .filter_map(|device| Some(device.get("id")?.as_str()?.to_string()))
+                .collect();
+            owned_by.insert(index, devices);
+            Ok(())
+        },
+    )
     .await?;
     // Owners in user order, whatever order the requests finished in.
     let mut owners: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (index, devices) in owned_by {
         for device in devices {
-            owners.entry(device).or_default().push(ids[index].clone());
+            if let Some(user) = ids.get(index) {
+                owners.entry(device).or_default().push(user.clone());
+            }
         }
     }
     let records = devices
         .into_iter()
         .map(|mut device| {
             let id = device.get("id").and_then(Value::as_str).map(str::to_string);
-            if let (Some(map), Some(owned)) = (device.as_object_mut(), id.and_then(|id| owners.remove(&id))) {
+            if let (Some(map), Some(owned)) =
+                (device.as_object_mut(), id.and_then(|id| owners.remove(&id)))
+            {
                 map.insert("registeredOwners".into(), json!(owned));
             }
             StateRecord {
@@ -225,15 +254,24 @@ pub(crate) async fn exchange(
     run.phase(8, 0, 0);
     let cmdlet = |name: &str, parameters: Value| run.client.invoke_pages::<Value>(name, parameters);
     let mut mailboxes = Vec::new();
-    if let Some(found) = list(run, "mailboxes", cmdlet("Get-Mailbox", json!({ "ResultSize": "Unlimited" }))).await? {
-        let records: Vec<StateRecord> = found
-            .into_iter()
-            .filter_map(snapshot_mailbox)
-            .collect();
+    if let Some(found) = list(
+        run,
+        "mailboxes",
+        cmdlet("Get-Mailbox", json!({ "ResultSize": "Unlimited" })),
+    )
+    .await?
+    {
+        let records: Vec<StateRecord> = found.into_iter().filter_map(snapshot_mailbox).collect();
         mailboxes = records
             .iter()
             .filter_map(|record| {
-                let field = |key: &str| record.json.get(key).and_then(Value::as_str).map(str::to_string);
+                let field = |key: &str| {
+                    record
+                        .json
+                        .get(key)
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                };
                 Some(MailboxRef {
                     user_id: field("userId")?,
                     identity: field("userPrincipalName")
@@ -255,8 +293,18 @@ pub(crate) async fn exchange(
             .collect();
     }
     for (source, kind, name, parameters) in [
-        ("inboundConnectors", EvidenceKind::InboundConnector, "Get-InboundConnector", json!({})),
-        ("transportRules", EvidenceKind::TransportRule, "Get-TransportRule", json!({})),
+        (
+            "inboundConnectors",
+            EvidenceKind::InboundConnector,
+            "Get-InboundConnector",
+            json!({}),
+        ),
+        (
+            "transportRules",
+            EvidenceKind::TransportRule,
+            "Get-TransportRule",
+            json!({}),
+        ),
         (
             "recipientPermissions",
             EvidenceKind::RecipientPermission,
@@ -310,4 +358,3 @@ fn camel(key: &str) -> String {
         None => String::new(),
     }
 }
-

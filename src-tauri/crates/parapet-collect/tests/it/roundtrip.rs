@@ -8,34 +8,95 @@ use parapet_snapshot::Snapshot;
 use crate::support::{generated, incidents, rebuilt, scenarios, shared_dir, store_for, Sim};
 
 async fn round_trip(label: &str, snapshot: Snapshot) {
-    let sim = Sim::start(vec![snapshot.clone()], RetentionMode::All, ThrottleMode::Off, 0.0).await;
+    let sim = Sim::start(
+        vec![snapshot.clone()],
+        RetentionMode::All,
+        ThrottleMode::Off,
+        0.0,
+    )
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let store = store_for(dir.path(), &snapshot);
     let options = sim.options(&snapshot);
     let (summary, ticks) = sim.collect(&store, &snapshot.tenant.id, &options).await;
 
-    eprintln!("{label}: {} records; {:?}", summary.fetched(), summary.sources.iter().map(|s| (s.source, s.fetched)).collect::<Vec<_>>());
-    eprintln!("{label}: notes {:?}; failures {}", summary.notes, summary.failures.len());
+    eprintln!(
+        "{label}: {} records; {:?}",
+        summary.fetched(),
+        summary
+            .sources
+            .iter()
+            .map(|s| (s.source, s.fetched))
+            .collect::<Vec<_>>()
+    );
+    eprintln!(
+        "{label}: notes {:?}; failures {}",
+        summary.notes,
+        summary.failures.len()
+    );
     let collected = rebuilt(&store, &snapshot);
     let expected = incidents(&snapshot);
-    assert!(!expected.is_empty(), "{label}: the served snapshot has incidents to find");
+    assert!(
+        !expected.is_empty(),
+        "{label}: the served snapshot has incidents to find"
+    );
     eprintln!("{label}: {} incidents", expected.len());
-    assert_eq!(incidents(&collected), expected, "{label}: incidents after collection");
+    assert_eq!(
+        incidents(&collected),
+        expected,
+        "{label}: incidents after collection"
+    );
 
     // Current state arrives whole; logs arrive whole within the window.
-    assert_eq!(collected.users.len(), snapshot.users.len(), "{label}: users");
-    assert_eq!(collected.sign_ins.len(), snapshot.sign_ins.len(), "{label}: sign-ins");
-    assert_eq!(collected.audit_records.len(), snapshot.audit_records.len(), "{label}: audit records");
+    assert_eq!(
+        collected.users.len(),
+        snapshot.users.len(),
+        "{label}: users"
+    );
+    assert_eq!(
+        collected.sign_ins.len(),
+        snapshot.sign_ins.len(),
+        "{label}: sign-ins"
+    );
+    assert_eq!(
+        collected.audit_records.len(),
+        snapshot.audit_records.len(),
+        "{label}: audit records"
+    );
     let rules = |s: &Snapshot| s.message_rules.values().map(Vec::len).sum::<usize>();
-    assert_eq!(rules(&collected), rules(&snapshot), "{label}: inbox rules incl. hidden");
-    assert_eq!(collected.service_principals.len(), snapshot.service_principals.len(), "{label}: service principals");
-    assert_eq!(collected.oauth2_permission_grants.len(), snapshot.oauth2_permission_grants.len(), "{label}: grants");
-    assert_eq!(collected.transport_rules.len(), snapshot.transport_rules.len(), "{label}: transport rules");
-    assert_eq!(collected.inbound_connectors.len(), snapshot.inbound_connectors.len(), "{label}: connectors");
+    assert_eq!(
+        rules(&collected),
+        rules(&snapshot),
+        "{label}: inbox rules incl. hidden"
+    );
+    assert_eq!(
+        collected.service_principals.len(),
+        snapshot.service_principals.len(),
+        "{label}: service principals"
+    );
+    assert_eq!(
+        collected.oauth2_permission_grants.len(),
+        snapshot.oauth2_permission_grants.len(),
+        "{label}: grants"
+    );
+    assert_eq!(
+        collected.transport_rules.len(),
+        snapshot.transport_rules.len(),
+        "{label}: transport rules"
+    );
+    assert_eq!(
+        collected.inbound_connectors.len(),
+        snapshot.inbound_connectors.len(),
+        "{label}: connectors"
+    );
 
     let p1 = snapshot.tenant.licenses.entra_id_p1;
     let sign_ins = summary.source("signIns").unwrap();
-    assert_eq!(sign_ins.status == SourceStatus::Used, p1, "{label}: {sign_ins:?}");
+    assert_eq!(
+        sign_ins.status == SourceStatus::Used,
+        p1,
+        "{label}: {sign_ins:?}"
+    );
     assert_eq!(summary.sign_ins_from_audit_log(), !p1, "{label}");
     assert_eq!(summary.malformed, 0, "{label}");
 
@@ -62,4 +123,48 @@ async fn every_scenario_collects_to_the_same_incidents() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_generated_tenant_collects_to_the_same_incidents() {
     round_trip("generated", generated(7, 25, 30, true)).await;
+}
+
+/// A rule hidden from Graph (the snapshot's `isHidden` convention) is found through
+/// `Get-InboxRule -IncludeHidden` and stored marked hidden.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hidden_inbox_rules_come_from_exchange() {
+    let mut snapshot = generated(9, 20, 21, true);
+    let (user, rule) = snapshot
+        .message_rules
+        .iter_mut()
+        .find_map(|(user, rules)| Some((user.clone(), rules.first_mut()?)))
+        .expect("a generated tenant has inbox rules");
+    rule.extra
+        .insert("isHidden".into(), serde_json::json!(true));
+    let hidden_id = rule.id.clone();
+    round_trip("generated with a hidden rule", snapshot.clone()).await;
+
+    let sim = Sim::start(
+        vec![snapshot.clone()],
+        RetentionMode::All,
+        ThrottleMode::Off,
+        0.0,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_for(dir.path(), &snapshot);
+    let (summary, _) = sim
+        .collect(&store, &snapshot.tenant.id, &sim.options(&snapshot))
+        .await;
+    assert!(
+        summary
+            .notes
+            .iter()
+            .any(|n| n.contains("hidden from Graph")),
+        "{:?}",
+        summary.notes
+    );
+    let collected = rebuilt(&store, &snapshot);
+    let found = collected
+        .message_rules_of(&user)
+        .iter()
+        .find(|r| r.id == hidden_id)
+        .expect("the hidden rule is collected");
+    assert_eq!(found.extra.get("isHidden"), Some(&serde_json::json!(true)));
 }

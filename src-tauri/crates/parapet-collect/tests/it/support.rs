@@ -21,7 +21,10 @@ pub fn shared_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
-        panic!("shared reference directory {} is missing (CI is set)", dir.display());
+        panic!(
+            "shared reference directory {} is missing (CI is set)",
+            dir.display()
+        );
     }
     eprintln!(
         "NOTE: {} not found; SKIPPING the scenario collection tests",
@@ -49,15 +52,23 @@ pub fn scenarios(shared: &Path) -> Vec<(String, Snapshot)> {
 
 pub fn generated(seed: u64, users: usize, days: u32, p1: bool) -> Snapshot {
     let end = Utc.with_ymd_and_hms(2026, 11, 20, 17, 0, 0).unwrap();
-    let mut spec =
-        parapet_tenantgen::TenantSpec::new(seed, "Fabrikam Bakery", "fabrikambakery.com", users, days, end)
-            .with_everything();
+    let mut spec = parapet_tenantgen::TenantSpec::new(
+        seed,
+        "Fabrikam Bakery",
+        "fabrikambakery.com",
+        users,
+        days,
+        end,
+    )
+    .with_everything();
     spec.licences.entra_id_p1 = p1;
     parapet_tenantgen::generate(&spec).unwrap().snapshot
 }
 
 pub struct Sim {
     pub sim: RunningSimulator,
+    /// One app-wide client, so its transport counters cover every call of the test.
+    graph: GraphClient,
     client_id: String,
     secret: String,
 }
@@ -85,25 +96,25 @@ impl Sim {
         for tenant in tenants {
             sim.control().set_consent(&tenant, true).unwrap();
         }
+        let b = sim.base_urls();
+        let endpoints = Endpoints::new(&b.login, &b.graph, &b.exchange, &b.management).unwrap();
+        let graph = GraphClient::new(endpoints, ClientConfig::default()).unwrap();
         Sim {
             sim,
+            graph,
             client_id,
             secret,
         }
     }
 
     pub fn client(&self, tenant: &str) -> TenantClient {
-        let b = self.sim.base_urls();
-        let endpoints = Endpoints::new(&b.login, &b.graph, &b.exchange, &b.management).unwrap();
-        GraphClient::new(endpoints, ClientConfig::default())
-            .unwrap()
-            .for_tenant(
-                TenantId::new(tenant).unwrap(),
-                Credentials::ClientSecret {
-                    client_id: self.client_id.clone(),
-                    secret: Sensitive::new(self.secret.clone()),
-                },
-            )
+        self.graph.for_tenant(
+            TenantId::new(tenant).unwrap(),
+            Credentials::ClientSecret {
+                client_id: self.client_id.clone(),
+                secret: Sensitive::new(self.secret.clone()),
+            },
+        )
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -134,7 +145,10 @@ impl Sim {
 }
 
 pub fn licence_of(snapshot: &Snapshot) -> EntraLicence {
-    match (snapshot.tenant.licenses.entra_id_p1, snapshot.tenant.licenses.entra_id_p2) {
+    match (
+        snapshot.tenant.licenses.entra_id_p1,
+        snapshot.tenant.licenses.entra_id_p2,
+    ) {
         (_, true) => EntraLicence::P2,
         (true, false) => EntraLicence::P1,
         (false, false) => EntraLicence::None,
@@ -182,7 +196,11 @@ pub fn incidents(snapshot: &Snapshot) -> Vec<(String, String, Vec<String>)> {
                 .map(|p| format!("{:?}:{}", p.kind, p.id))
                 .collect();
             persistence.sort();
-            (incident.id.clone(), format!("{:?}", incident.kind), persistence)
+            (
+                incident.id.clone(),
+                format!("{:?}", incident.kind),
+                persistence,
+            )
         })
         .collect();
     out.sort();
