@@ -14,8 +14,12 @@
 //!   more on home and business lines;
 //! - inbox rules that hide, delete or forward mail (`inbox_rules`), mailbox forwarding to outside
 //!   domains (`forwarding`);
-//! - illicit consent to rogue or mail-reading apps, and those apps' use of the grant (`consent`);
-//! - MFA methods and devices registered from the attacker's network (`registration`);
+//! - illicit consent to rogue or mail-reading apps, and those apps' use of the grant (`consent`):
+//!   their sign-ins, or without Entra ID P1 the mail they read (`MailItemsAccessed` with their
+//!   app id); use up to the snapshot keeps the compromise active;
+//! - MFA methods and devices registered from the attacker's network (`registration`); a phone
+//!   method (no creation time in Graph) is tied to the registration by the number the "Update
+//!   user" record shows being added, so the user's own older phones are never blamed;
 //! - inbound connectors, transport rules, mailbox permissions, audit-log tampering (`mailflow`);
 //! - internal phishing bursts and outbound mass mail (`mail_volume`);
 //! - mailbox access, deletions and file downloads from the attacker's network (`data_access`).

@@ -181,7 +181,13 @@ pub fn describe_artifact(x: &Artifact, evidence: &Evidence) -> String {
         ArtifactDetail::Device { device_id, name } => {
             format!("Registered device \"{name}\" (device id {device_id})")
         }
-        ArtifactDetail::AuthMethod { method } => format!("Authentication method {method}"),
+        ArtifactDetail::AuthMethod {
+            method,
+            phone_number,
+        } => match phone_number {
+            Some(number) => format!("Authentication method {method} ({number})"),
+            None => format!("Authentication method {method}"),
+        },
         ArtifactDetail::InboundConnector {
             name, sender_ips, ..
         } => format!(

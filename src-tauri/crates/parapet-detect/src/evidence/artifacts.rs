@@ -137,7 +137,10 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
                 id,
                 owner_user_id: Some(user_id.clone()),
                 created: time(m, &["createdDateTime"]),
-                detail: ArtifactDetail::AuthMethod { method },
+                detail: ArtifactDetail::AuthMethod {
+                    method,
+                    phone_number: text(m, "phoneNumber").filter(|n| !n.trim().is_empty()),
+                },
             });
         }
     }

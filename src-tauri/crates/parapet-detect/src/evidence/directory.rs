@@ -42,6 +42,16 @@ pub fn from_directory_audit(
                     .flatten()
             })
     };
+    let old_and_new = |name: &str| -> Option<(Option<String>, String)> {
+        targets
+            .iter()
+            .flat_map(|t| array(t, "modifiedProperties"))
+            .find_map(|m| {
+                (text(m, "displayName")? == name)
+                    .then(|| Some((text(m, "oldValue"), text(m, "newValue")?)))
+                    .flatten()
+            })
+    };
     let detail = |key: &str| -> Option<String> {
         array(record, "additionalDetails")
             .iter()
@@ -108,6 +118,17 @@ pub fn from_directory_audit(
             let method = text(record, "resultReason").unwrap_or_default();
             (
                 ActivityKind::MfaRegistered { method },
+                target_user_id.or(initiator_subject),
+            )
+        }
+        "Update user" => {
+            let (old, new) = old_and_new("StrongAuthenticationUserDetails")?;
+            let numbers = super::phones::added_numbers(old.as_deref(), &new);
+            if numbers.is_empty() {
+                return None;
+            }
+            (
+                ActivityKind::MfaPhonesAdded { numbers },
                 target_user_id.or(initiator_subject),
             )
         }
@@ -179,7 +200,7 @@ pub fn from_unified_audit_entra(
     let target_user = users.id_by_alias(&object);
     let modified: Vec<Value> = array(record, "ModifiedProperties")
         .iter()
-        .map(|m| serde_json::json!({"displayName": text(m, "Name"), "newValue": text(m, "NewValue")}))
+        .map(|m| serde_json::json!({"displayName": text(m, "Name"), "oldValue": text(m, "OldValue"), "newValue": text(m, "NewValue")}))
         .collect();
     let target = match &target_user {
         Some(id) => serde_json::json!({"id": id, "type": "User", "modifiedProperties": modified}),

@@ -7,6 +7,7 @@ mod artifacts;
 mod directory;
 mod from_snapshot;
 pub(crate) mod json;
+pub mod phones;
 mod signins;
 mod users;
 
@@ -215,6 +216,11 @@ pub enum ActivityKind {
     MfaRegistered {
         method: String,
     },
+    /// A security-info change on the user object ("Update user" of
+    /// `StrongAuthenticationUserDetails`) that added these phone numbers.
+    MfaPhonesAdded {
+        numbers: Vec<String>,
+    },
     PasswordReset {
         by_admin: bool,
     },
@@ -298,6 +304,8 @@ pub enum ArtifactDetail {
     },
     AuthMethod {
         method: String,
+        /// `phoneNumber` of a phone method (possibly masked).
+        phone_number: Option<String>,
     },
     InboundConnector {
         name: String,

@@ -122,6 +122,7 @@ fn malicious_action(evidence: &Evidence, kind: &ActivityKind) -> Option<&'static
             Some("a consent to an app with mail access")
         }
         ActivityKind::MfaRegistered { .. } => Some("an MFA method registration"),
+        ActivityKind::MfaPhonesAdded { .. } => Some("an MFA phone number added to the account"),
         ActivityKind::DeviceRegistered { .. } => Some("a device registration"),
         ActivityKind::InboundConnector { .. } => Some("an inbound connector"),
         ActivityKind::TransportRule { .. } => Some("a transport rule"),

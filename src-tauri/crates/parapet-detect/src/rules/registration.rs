@@ -1,10 +1,13 @@
 //! Attacker-registered MFA methods and devices: a second factor or a joined device that keeps
-//! working after the password is reset. Judged by where they were registered from.
+//! working after the password is reset. Judged by where they were registered from; the method
+//! object is tied to the registration by its creation time or, for phones (which Graph gives no
+//! creation time), by the number the "Update user" record shows being added.
 
 use chrono::Duration;
 
 use super::context::Context;
 use super::{ArtifactRef, Signal, SignalKind, Strength};
+use crate::evidence::phones::same_phone;
 use crate::evidence::{Activity, ActivityKind, ArtifactDetail, ArtifactType};
 
 pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
@@ -38,10 +41,21 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
                 } else {
                     format!("registered an MFA method: {method}")
                 };
+                let mut artifacts = auth_methods_near(ctx, a);
+                artifacts.extend(phone_methods(ctx, a, &numbers_added_near(ctx, a)));
+                artifacts.sort();
+                artifacts.dedup();
+                (SignalKind::MfaMethodRegistered, what, artifacts)
+            }
+            ActivityKind::MfaPhonesAdded { numbers } => {
+                // Told once: the registration record next to it carries these numbers' methods.
+                if registration_near(ctx, a) {
+                    continue;
+                }
                 (
                     SignalKind::MfaMethodRegistered,
-                    what,
-                    auth_methods_near(ctx, a),
+                    format!("added the MFA phone number {}", numbers.join(", ")),
+                    phone_methods(ctx, a, numbers),
                 )
             }
             _ => continue,
@@ -71,8 +85,67 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
     out
 }
 
+/// How far apart the security-info registration record and the "Update user" record listing the
+/// new number may be (Entra writes them seconds apart).
+pub const REGISTRATION_LINK_MINUTES: i64 = 30;
+
+/// Phone numbers added to the user object around a registration record.
+fn numbers_added_near(ctx: &Context<'_>, a: &Activity) -> Vec<String> {
+    ctx.evidence
+        .activities
+        .iter()
+        .filter(|u| {
+            u.subject_user_id == a.subject_user_id
+                && (u.time - a.time).abs() <= Duration::minutes(REGISTRATION_LINK_MINUTES)
+        })
+        .filter_map(|u| match &u.kind {
+            ActivityKind::MfaPhonesAdded { numbers } => Some(numbers.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// A security-info registration of the same user, itself from the attacker, around `a`.
+fn registration_near(ctx: &Context<'_>, a: &Activity) -> bool {
+    let Some(user_id) = &a.subject_user_id else {
+        return false;
+    };
+    ctx.evidence.activities.iter().any(|r| {
+        matches!(r.kind, ActivityKind::MfaRegistered { .. })
+            && r.subject_user_id.as_ref() == Some(user_id)
+            && (r.time - a.time).abs() <= Duration::minutes(REGISTRATION_LINK_MINUTES)
+            && ctx.is_attacker_activity(user_id, r)
+    })
+}
+
+/// The user's phone methods whose number is one of `numbers`: the number the audit shows being
+/// added, which also keeps the user's own older phones out (Graph gives phone methods no
+/// creation time).
+fn phone_methods(ctx: &Context<'_>, a: &Activity, numbers: &[String]) -> Vec<ArtifactRef> {
+    let Some(user_id) = &a.subject_user_id else {
+        return Vec::new();
+    };
+    ctx.evidence
+        .artifacts
+        .iter()
+        .filter(|x| x.kind == ArtifactType::AuthMethod && x.owner_user_id.as_ref() == Some(user_id))
+        .filter(|x| match &x.detail {
+            ArtifactDetail::AuthMethod {
+                phone_number: Some(phone),
+                ..
+            } => numbers.iter().any(|n| same_phone(n, phone)),
+            _ => false,
+        })
+        .map(|x| ArtifactRef {
+            kind: x.kind,
+            id: x.id.clone(),
+        })
+        .collect()
+}
+
 /// Authentication methods of the user created within minutes of the registration record.
-/// Authenticator methods carry no creation time and cannot be matched this way.
+/// Authenticator and phone methods carry no creation time and cannot be matched this way.
 fn auth_methods_near(ctx: &Context<'_>, a: &Activity) -> Vec<ArtifactRef> {
     let Some(user_id) = &a.subject_user_id else {
         return Vec::new();

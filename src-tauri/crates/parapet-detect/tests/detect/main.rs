@@ -5,6 +5,7 @@ mod consent_cases;
 mod fixture;
 mod followon_cases;
 mod lookalikes;
+mod mfa_phone_cases;
 mod persistence_cases;
 mod scenarios;
 mod signin_cases;
