@@ -114,6 +114,17 @@ async fn faults_and_throttling_change_nothing_but_the_number_of_runs() {
         latency_ms: 5,
         ..FaultSettings::default()
     });
+    // Small identity and mail budgets, so Microsoft's 429s are part of the run too.
+    w.control()
+        .set_throttle_limits(parapet_simulator::ThrottleLimits {
+            directory_units_small: 4,
+            directory_window_secs: 2.0,
+            write_units: 2,
+            write_window_secs: 2.0,
+            mail_requests: 3,
+            mail_window_secs: 2.0,
+            ..w.control().throttle_limits()
+        });
     let options = PlanOptions::default();
     let mut sink = MemorySink::new();
     for target in incidents(&w) {
@@ -154,6 +165,7 @@ async fn faults_and_throttling_change_nothing_but_the_number_of_runs() {
     }
     let stats = w.app.stats();
     assert!(stats.unavailable > 0, "no fault was injected: {stats:?}");
+    assert!(stats.throttled > 0, "nothing was throttled: {stats:?}");
 }
 
 #[tokio::test]
