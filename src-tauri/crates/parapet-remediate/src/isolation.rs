@@ -7,7 +7,9 @@ use crate::model::IncidentTarget;
 use crate::plan::PlannedAction;
 
 /// Refuses, before any request, unless the target, every planned action and every client
-/// belong to the same tenant and every action to the target's incident.
+/// belong to the same tenant and every action to the target's incident. Tenant ids compare
+/// as [`TenantId`]s (case-insensitive): the target must name its tenant in the form the
+/// client was built with (a GUID and a domain of the same tenant do not match).
 pub fn check_tenant(
     target: &IncidentTarget,
     planned: &[PlannedAction],
