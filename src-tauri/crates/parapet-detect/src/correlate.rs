@@ -14,7 +14,8 @@ use crate::rules::context::Context;
 use crate::rules::inbox_rules::judge;
 use crate::rules::{ArtifactRef, Signal, SignalKind, Strength};
 
-/// How recently a malicious app must have used its grant for an app-only finding to count as active.
+/// How recently (before the snapshot) a malicious app must have used its grant for an app-only
+/// finding to count as active.
 pub const APP_ACTIVE_DAYS: i64 = 7;
 
 pub fn incidents(ctx: &Context<'_>, signals: &[Signal], now: DateTime<Utc>) -> Vec<Incident> {
@@ -24,7 +25,7 @@ pub fn incidents(ctx: &Context<'_>, signals: &[Signal], now: DateTime<Utc>) -> V
     }
     let mut out: Vec<Incident> = by_user
         .into_iter()
-        .filter_map(|(user, sigs)| incident_for(ctx, user, &sigs, now))
+        .filter_map(|(user, sigs)| incident_for(ctx, user, &sigs, as_of(ctx.evidence, now)))
         .collect();
     out.sort_by(|a, b| {
         (
@@ -160,6 +161,12 @@ fn incident_for(
         persistence,
         reasons,
     })
+}
+
+/// The moment the evidence describes: the snapshot's time (a snapshot reviewed weeks later
+/// still shows an app using its grant up to when it was taken), never later than `now`.
+fn as_of(evidence: &Evidence, now: DateTime<Utc>) -> DateTime<Utc> {
+    evidence.tenant.snapshot_time.map_or(now, |t| t.min(now))
 }
 
 /// Stable across re-scans of the same evidence: tenant, user and the first attacker record.

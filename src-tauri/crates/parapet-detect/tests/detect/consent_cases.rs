@@ -124,3 +124,24 @@ fn a_rogue_app_still_reading_mail_is_an_active_compromise_without_p1() {
         );
     }
 }
+
+#[test]
+fn a_snapshot_reviewed_weeks_later_still_shows_the_app_active_when_it_was_taken() {
+    let mut t = free_tenant_with_consent();
+    for d in [41, 50, 58] {
+        mail_read(&mut t, d, EM_CLIENT, "3.3.3.3");
+    }
+    for (now, kind) in [
+        (at(60, 0), "active_compromise"),
+        (at(95, 0), "active_compromise"),
+    ] {
+        let r = parapet_detect::scan_raw(&t.raw, &lookup(), now);
+        let kinds: Vec<&str> = r.incidents.iter().map(|i| i.kind.as_str()).collect();
+        assert_eq!(kinds, vec![kind], "scanned at {now}");
+    }
+    // Without a snapshot time the scan's own clock is the reference.
+    t.raw.tenant["snapshotTime"] = serde_json::Value::Null;
+    let r = parapet_detect::scan_raw(&t.raw, &lookup(), at(95, 0));
+    let kinds: Vec<&str> = r.incidents.iter().map(|i| i.kind.as_str()).collect();
+    assert_eq!(kinds, vec!["leftover_persistence"]);
+}
