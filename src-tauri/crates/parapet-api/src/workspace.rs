@@ -11,10 +11,12 @@ use chrono::{DurationRound, Utc};
 
 /// Opens the workspace the options select, ready for use.
 pub async fn open(options: &ContextOptions) -> Result<AppContext, ApiError> {
-    match options.workspace {
-        Workspace::Real => AppContext::open(options),
-        Workspace::Demo => open_demo(options).await,
-    }
+    let context = match options.workspace {
+        Workspace::Real => AppContext::open(options)?,
+        Workspace::Demo => open_demo(options).await?,
+    };
+    crate::tenants::pause_expired_scan_only(&context, Utc::now())?;
+    Ok(context)
 }
 
 async fn open_demo(options: &ContextOptions) -> Result<AppContext, ApiError> {
@@ -83,6 +85,9 @@ async fn open_demo(options: &ContextOptions) -> Result<AppContext, ApiError> {
 /// Scans every tenant that is not paused, one after another; returns the failures as
 /// `(tenant id, message)` so one tenant's trouble does not stop the others.
 pub async fn scan_all(context: &AppContext) -> Vec<(String, String)> {
+    if let Err(error) = crate::tenants::pause_expired_scan_only(context, Utc::now()) {
+        return vec![(String::new(), error.message)];
+    }
     let tenants = match context.store().tenants() {
         Ok(tenants) => tenants,
         Err(error) => return vec![(String::new(), error.to_string())],
