@@ -184,6 +184,7 @@ pub fn describe_artifact(x: &Artifact, evidence: &Evidence) -> String {
         ArtifactDetail::AuthMethod {
             method,
             phone_number,
+            ..
         } => match phone_number {
             Some(number) => format!("Authentication method {method} ({number})"),
             None => format!("Authentication method {method}"),

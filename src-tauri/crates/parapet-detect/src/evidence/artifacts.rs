@@ -140,6 +140,7 @@ pub fn collect(files: &StateFiles<'_>, users: &UserIndex) -> Vec<Artifact> {
                 detail: ArtifactDetail::AuthMethod {
                     method,
                     phone_number: text(m, "phoneNumber").filter(|n| !n.trim().is_empty()),
+                    phone_type: text(m, "phoneType"),
                 },
             });
         }

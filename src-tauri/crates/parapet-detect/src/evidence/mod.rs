@@ -306,6 +306,8 @@ pub enum ArtifactDetail {
         method: String,
         /// `phoneNumber` of a phone method (possibly masked).
         phone_number: Option<String>,
+        /// `phoneType` of a phone method: `mobile`, `alternateMobile` or `office`, one number each.
+        phone_type: Option<String>,
     },
     InboundConnector {
         name: String,

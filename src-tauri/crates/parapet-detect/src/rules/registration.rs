@@ -42,7 +42,13 @@ pub fn signals(ctx: &Context<'_>) -> Vec<Signal> {
                     format!("registered an MFA method: {method}")
                 };
                 let mut artifacts = auth_methods_near(ctx, a);
-                artifacts.extend(phone_methods(ctx, a, &numbers_added_near(ctx, a)));
+                let numbers = numbers_added_near(ctx, a);
+                artifacts.extend(phone_methods(ctx, a, &numbers));
+                // The recorded number is the better witness: when no method holds it any more,
+                // the slot holds someone else's number now.
+                if artifacts.is_empty() && numbers.is_empty() {
+                    artifacts.extend(phone_slot(ctx, a, method));
+                }
                 artifacts.sort();
                 artifacts.dedup();
                 (SignalKind::MfaMethodRegistered, what, artifacts)
@@ -142,6 +148,70 @@ fn phone_methods(ctx: &Context<'_>, a: &Activity, numbers: &[String]) -> Vec<Art
             id: x.id.clone(),
         })
         .collect()
+}
+
+/// The phone slot a registration names ("User registered Mobile Phone SMS"): Graph keeps one
+/// number per phone type, so after the registration that slot holds the number the attacker
+/// chose, unless the number in it is one the user's own security-info changes (before or
+/// after, not from the attacker) added.
+fn phone_slot(ctx: &Context<'_>, a: &Activity, reason: &str) -> Vec<ArtifactRef> {
+    let Some(slot) = phone_type_named(reason) else {
+        return Vec::new();
+    };
+    let Some(user_id) = &a.subject_user_id else {
+        return Vec::new();
+    };
+    let users_own: Vec<&String> = ctx
+        .evidence
+        .activities
+        .iter()
+        .filter(|u| {
+            u.subject_user_id.as_ref() == Some(user_id)
+                && (u.time - a.time).abs() > Duration::minutes(REGISTRATION_LINK_MINUTES)
+                && !ctx.is_attacker_activity(user_id, u)
+        })
+        .filter_map(|u| match &u.kind {
+            ActivityKind::MfaPhonesAdded { numbers } => Some(numbers),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    ctx.evidence
+        .artifacts
+        .iter()
+        .filter(|x| x.kind == ArtifactType::AuthMethod && x.owner_user_id.as_ref() == Some(user_id))
+        .filter(|x| match &x.detail {
+            ArtifactDetail::AuthMethod {
+                phone_type: Some(t),
+                phone_number,
+                ..
+            } => {
+                t.eq_ignore_ascii_case(slot)
+                    && !phone_number
+                        .as_ref()
+                        .is_some_and(|n| users_own.iter().any(|e| same_phone(e, n)))
+            }
+            _ => false,
+        })
+        .map(|x| ArtifactRef {
+            kind: x.kind,
+            id: x.id.clone(),
+        })
+        .collect()
+}
+
+/// The Graph `phoneType` a registration's result reason names, if it names a phone.
+fn phone_type_named(reason: &str) -> Option<&'static str> {
+    let r = reason.to_ascii_lowercase();
+    if r.contains("alternate mobile phone") {
+        Some("alternateMobile")
+    } else if r.contains("office phone") {
+        Some("office")
+    } else if r.contains("mobile phone") {
+        Some("mobile")
+    } else {
+        None
+    }
 }
 
 /// Authentication methods of the user created within minutes of the registration record.

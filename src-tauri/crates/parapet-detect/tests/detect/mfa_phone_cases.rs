@@ -10,8 +10,10 @@ use crate::persistence_cases::attacker_sign_in;
 
 const OWN_PHONE: &str = "+1 2065550111";
 const NEW_PHONE: &str = "+1 3125550199";
-/// Graph's fixed id of the `mobile` phone method.
+/// Graph's fixed ids of the `mobile`, `alternateMobile` and `office` phone methods.
 const MOBILE_ID: &str = "3179e48a-750b-4051-897c-87b9720928f7";
+const ALTERNATE_ID: &str = "b6332ec1-7057-4abe-9331-3d72feddfe41";
+const OFFICE_ID: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
 
 fn details(phone: Option<&str>) -> String {
     let phone = phone.map_or("null".to_string(), |p| format!("\"{p}\""));
@@ -19,7 +21,11 @@ fn details(phone: Option<&str>) -> String {
 }
 
 fn phone(id: &str, number: &str) -> Value {
-    json!({"@odata.type": "#microsoft.graph.phoneAuthenticationMethod", "id": id, "phoneNumber": number, "phoneType": "mobile", "smsSignInState": "notAllowedByPolicy"})
+    slot(id, number, "mobile")
+}
+
+fn slot(id: &str, number: &str, phone_type: &str) -> Value {
+    json!({"@odata.type": "#microsoft.graph.phoneAuthenticationMethod", "id": id, "phoneNumber": number, "phoneType": phone_type, "smsSignInState": "notAllowedByPolicy"})
 }
 
 fn authenticator() -> Value {
@@ -40,7 +46,11 @@ struct Case {
     name: &'static str,
     from: &'static str,
     registration_record: bool,
+    /// The registration's `resultReason`.
+    reason: &'static str,
     update: Update,
+    /// Months before, the user added their own number from home.
+    own_number_earlier: Option<&'static str>,
     old: Option<&'static str>,
     new: &'static str,
     methods: fn() -> Vec<Value>,
@@ -53,7 +63,9 @@ const CASES: &[Case] = &[
         name: "new phone next to the user's own",
         from: "88.198.1.1",
         registration_record: true,
+        reason: "",
         update: Update::Directory,
+        own_number_earlier: None,
         old: None,
         new: NEW_PHONE,
         methods: || {
@@ -70,7 +82,9 @@ const CASES: &[Case] = &[
         name: "numbers masked for an Authentication Administrator",
         from: "88.198.1.1",
         registration_record: true,
+        reason: "",
         update: Update::Directory,
+        own_number_earlier: None,
         old: None,
         new: NEW_PHONE,
         methods: || {
@@ -86,7 +100,9 @@ const CASES: &[Case] = &[
         name: "the trail only in the audit log",
         from: "88.198.1.1",
         registration_record: true,
+        reason: "",
         update: Update::AuditLog,
+        own_number_earlier: None,
         old: None,
         new: NEW_PHONE,
         methods: || vec![phone("PHONE-OWN", OWN_PHONE), phone("PHONE-NEW", NEW_PHONE)],
@@ -97,7 +113,9 @@ const CASES: &[Case] = &[
         name: "user object change without a registration record",
         from: "88.198.1.1",
         registration_record: false,
+        reason: "",
         update: Update::Directory,
+        own_number_earlier: None,
         old: None,
         new: NEW_PHONE,
         methods: || vec![phone("PHONE-OWN", OWN_PHONE), phone("PHONE-NEW", NEW_PHONE)],
@@ -108,7 +126,9 @@ const CASES: &[Case] = &[
         name: "the user's own number replaced by the attacker's",
         from: "88.198.1.1",
         registration_record: true,
+        reason: "",
         update: Update::Directory,
+        own_number_earlier: None,
         old: Some(OWN_PHONE),
         new: NEW_PHONE,
         methods: || vec![phone(MOBILE_ID, NEW_PHONE), authenticator()],
@@ -119,7 +139,9 @@ const CASES: &[Case] = &[
         name: "the added number is gone again: nothing of the user's is blamed",
         from: "88.198.1.1",
         registration_record: true,
+        reason: "",
         update: Update::Directory,
+        own_number_earlier: None,
         old: None,
         new: NEW_PHONE,
         methods: || vec![phone("PHONE-OWN", OWN_PHONE), authenticator()],
@@ -127,10 +149,25 @@ const CASES: &[Case] = &[
         persistence: &[],
     },
     Case {
+        name: "the recorded number is gone, the slot holds the user's own again",
+        from: "88.198.1.1",
+        registration_record: true,
+        reason: "User registered Mobile Phone SMS",
+        update: Update::Directory,
+        own_number_earlier: None,
+        old: None,
+        new: NEW_PHONE,
+        methods: || vec![slot(MOBILE_ID, OWN_PHONE, "mobile")],
+        incident: true,
+        persistence: &[],
+    },
+    Case {
         name: "registration without the number: no guess at which method",
         from: "88.198.1.1",
         registration_record: true,
+        reason: "",
         update: Update::None,
+        own_number_earlier: None,
         old: None,
         new: NEW_PHONE,
         methods: || vec![phone("PHONE-OWN", OWN_PHONE), phone("PHONE-NEW", NEW_PHONE)],
@@ -138,10 +175,62 @@ const CASES: &[Case] = &[
         persistence: &[],
     },
     Case {
+        name: "registration naming the mobile slot, no number recorded",
+        from: "88.198.1.1",
+        registration_record: true,
+        reason: "User registered Mobile Phone SMS",
+        update: Update::None,
+        own_number_earlier: None,
+        old: None,
+        new: NEW_PHONE,
+        methods: || {
+            vec![
+                slot(MOBILE_ID, NEW_PHONE, "mobile"),
+                slot(OFFICE_ID, OWN_PHONE, "office"),
+                authenticator(),
+            ]
+        },
+        incident: true,
+        persistence: &[MOBILE_ID],
+    },
+    Case {
+        name: "registration naming the alternate slot",
+        from: "88.198.1.1",
+        registration_record: true,
+        reason: "User registered Alternate Mobile Phone Call",
+        update: Update::None,
+        own_number_earlier: None,
+        old: None,
+        new: NEW_PHONE,
+        methods: || {
+            vec![
+                slot(MOBILE_ID, OWN_PHONE, "mobile"),
+                slot(ALTERNATE_ID, NEW_PHONE, "alternateMobile"),
+            ]
+        },
+        incident: true,
+        persistence: &[ALTERNATE_ID],
+    },
+    Case {
+        name: "the mobile slot still holds the number the user added months ago",
+        from: "88.198.1.1",
+        registration_record: true,
+        reason: "User registered Mobile Phone SMS",
+        update: Update::None,
+        own_number_earlier: Some(OWN_PHONE),
+        old: None,
+        new: NEW_PHONE,
+        methods: || vec![slot(MOBILE_ID, OWN_PHONE, "mobile")],
+        incident: true,
+        persistence: &[],
+    },
+    Case {
         name: "the user adding a phone from home",
         from: "73.0.0.1",
         registration_record: true,
+        reason: "",
         update: Update::Directory,
+        own_number_earlier: None,
         old: None,
         new: NEW_PHONE,
         methods: || vec![phone("PHONE-OWN", OWN_PHONE), phone("PHONE-NEW", NEW_PHONE)],
@@ -163,6 +252,17 @@ type Time = chrono::DateTime<chrono::Utc>;
 fn stage(case: &Case) -> Tenant {
     let mut t = Tenant::with_users(&["alice"]);
     attacker_sign_in(&mut t, 40);
+    if let Some(own) = case.own_number_earlier {
+        t.directory(
+            at(10, 0),
+            "Update user",
+            "alice",
+            "73.0.0.1",
+            json!({"id": user_id("alice"), "type": "User", "userPrincipalName": upn("alice"), "modifiedProperties": [
+                {"displayName": "StrongAuthenticationUserDetails", "oldValue": details(None), "newValue": details(Some(own))}]}),
+            json!([]),
+        );
+    }
     let when = at(40, 2);
     let in_audit_log = matches!(case.update, Update::AuditLog);
     if case.registration_record && in_audit_log {
@@ -182,6 +282,9 @@ fn stage(case: &Case) -> Tenant {
             json!({"id": user_id("alice"), "type": "User", "userPrincipalName": upn("alice")}),
             json!([]),
         );
+        if let Some(record) = t.raw.directory_audits.last_mut() {
+            record["resultReason"] = json!(case.reason);
+        }
     }
     let (old, new) = (details(case.old), details(Some(case.new)));
     match case.update {
