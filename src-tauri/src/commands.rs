@@ -156,3 +156,12 @@ pub async fn scan_tenant(
     let report = |progress| drop(on_progress.send(progress));
     parapet_api::live_scan::scan_tenant(&context, &tenant_id, &report).await
 }
+
+#[tauri::command]
+pub fn mark_phish(
+    context: State<'_, AppContext>,
+    incident_id: String,
+    message_id: String,
+) -> Result<IncidentDetail, ApiError> {
+    parapet_api::incidents::mark_phish(&context, &incident_id, &message_id)
+}

@@ -59,6 +59,7 @@ pub fn run(options: &ContextOptions) -> ExitCode {
             commands::run_remediation_step,
             commands::remediation_state,
             commands::scan_tenant,
+            commands::mark_phish,
             commands::get_settings,
             commands::update_settings,
         ])

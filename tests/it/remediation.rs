@@ -88,6 +88,13 @@ async fn incident_from_publish_to_remediated() {
         .unwrap();
     assert_eq!(user["accountEnabled"], false, "step 1 disabled the account");
 
+    // Tag the phish in the Exchange log, then retract it.
+    app.click("#exchange-log .mark-phish").await;
+    app.wait_for_text("#exchange-log .phish-badge", |t| t == "Phish")
+        .await;
+    app.click("#step-2-run").await;
+    app.wait_for(r#"[data-step="2"] .step-done"#).await;
+
     app.click("#step-3-run").await;
     app.wait_for(r#"[data-step="3"] .step-done"#).await;
     let state = control.state();

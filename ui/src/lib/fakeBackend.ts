@@ -85,6 +85,13 @@ export function fakeBackend(
       found.summary.status = "active";
       return structuredClone(found);
     },
+    markPhish: async (id, messageId) => {
+      const found = incidents.find((i) => i.summary.id === id);
+      const message = found?.mail.find((m) => m.id === messageId);
+      if (!found || !message) throw new IpcError("not_found", "that message is not in this incident's Exchange log");
+      found.phish = { internetMessageId: message.internetMessageId, sender: message.sender, subject: message.subject, taggedBy: "technician" };
+      return structuredClone(found);
+    },
     lastScan: async (tenantId) => scans.get(tenantId) ?? null,
     scanTenant: async (tenantId, onProgress) => {
       for (let done = 0; done <= 3; done++) onProgress({ phase: done === 3 ? "Done" : `Phase ${done + 1}`, done, total: 3, records: done * 10 });
@@ -181,6 +188,11 @@ export function incident(overrides: Partial<IncidentDetail["summary"]> = {}, ext
     reasons: ["The account was taken over through an adversary-in-the-middle phishing page"],
     signals: [{ kind: "aitm", time: "2026-11-01T08:00:00Z", summary: "Sign-in from hosting", evidence: ["s-1"] }],
     persistence: [{ type: "inbox_rule", id: "AQAAAH0s0HQ=", summary: 'Inbox rule "."' }],
+    mail: [
+      { id: "m-1", internetMessageId: "<a@x>", sender: "jane@contoso.example", subject: "Invoice overdue", time: "2026-11-02T09:00:00Z", mailboxes: 14 },
+      { id: "m-2", internetMessageId: "<b@x>", sender: "jane@contoso.example", subject: "Lunch?", time: "2026-11-01T12:00:00Z", mailboxes: 1 },
+    ],
+    phish: null,
     ...extra,
   };
 }

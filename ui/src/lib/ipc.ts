@@ -66,6 +66,7 @@ export interface Backend {
   recentIncidentCount(): Promise<number>;
   incidentDetail(incidentId: string): Promise<IncidentDetail>;
   publishIncident(incidentId: string): Promise<IncidentDetail>;
+  markPhish(incidentId: string, messageId: string): Promise<IncidentDetail>;
   lastScan(tenantId: string): Promise<ScanSummary | null>;
   scanTenant(tenantId: string, onProgress: (progress: ScanProgress) => void): Promise<ScanSummary>;
   runRemediationStep(incidentId: string, request: StepRequest): Promise<StepResult>;
@@ -118,6 +119,7 @@ export function backendOver(invoke: Invoke): Backend {
     recentIncidentCount: () => call<number>("recent_incident_count"),
     incidentDetail: (incidentId) => call<IncidentDetail>("incident_detail", { incidentId }),
     publishIncident: (incidentId) => call<IncidentDetail>("publish_incident", { incidentId }),
+    markPhish: (incidentId, messageId) => call<IncidentDetail>("mark_phish", { incidentId, messageId }),
     lastScan: (tenantId) => call<ScanSummary | null>("last_scan", { tenantId }),
     scanTenant: async (tenantId, onProgress) => {
       const { Channel } = await import("@tauri-apps/api/core");

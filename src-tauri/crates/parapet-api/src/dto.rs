@@ -192,6 +192,42 @@ pub struct IncidentDetail {
     pub signals: Vec<SignalView>,
     /// Artifacts still present.
     pub persistence: Vec<ArtifactView>,
+    /// The account's Exchange log: mail it sent, newest first.
+    pub mail: Vec<MailEntry>,
+    /// The phishing mail step 2 retracts, when known.
+    pub phish: Option<PhishView>,
+}
+
+/// A message the compromised account sent (attacker-controlled text: render as text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MailEntry {
+    /// Graph message id of one copy.
+    pub id: String,
+    /// RFC 5322 Message-ID, the same in every copy.
+    pub internet_message_id: Option<String>,
+    /// From address.
+    pub sender: String,
+    /// Subject.
+    pub subject: String,
+    /// ISO 8601 time sent (or received).
+    pub time: String,
+    /// Mailboxes holding a copy.
+    pub mailboxes: u32,
+}
+
+/// The incident's phishing mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PhishView {
+    /// RFC 5322 Message-ID, when known.
+    pub internet_message_id: Option<String>,
+    /// From address.
+    pub sender: String,
+    /// Subject.
+    pub subject: String,
+    /// `evidence` (tagged automatically) or `technician` (Mark as Phish).
+    pub tagged_by: String,
 }
 
 /// A user attackers tried and failed to get into.

@@ -16,6 +16,7 @@ pub fn record(
     context: &AppContext,
     tenant_id: &str,
     report: &ScanReport,
+    snapshot: &parapet_snapshot::Snapshot,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, ApiError> {
     let store = context.store();
@@ -24,8 +25,9 @@ pub fn record(
         .incidents
         .iter()
         .map(|incident| {
-            let detail = serde_json::to_value(incident)
+            let mut detail = serde_json::to_value(incident)
                 .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+            crate::phish::annotate(&mut detail, snapshot);
             Ok(IncidentRow {
                 id: incident.id.clone(),
                 tenant_id: tenant_id.to_string(),
@@ -125,7 +127,30 @@ pub fn detail(context: &AppContext, incident_id: &str) -> Result<IncidentDetail,
             })
             .unwrap_or_default(),
         persistence: artifacts(&detail),
+        mail: crate::phish::mail_log(&detail),
+        phish: crate::phish::phish_view(&detail, store.phish_tag(incident_id)?.as_deref()),
     })
+}
+
+/// Mark as Phish: the technician tags one of the account's messages as the incident's phish.
+pub fn mark_phish(
+    context: &AppContext,
+    incident_id: &str,
+    message_id: &str,
+) -> Result<IncidentDetail, ApiError> {
+    let row = context.store().incident(incident_id)?;
+    let detail: Value = serde_json::from_str(&row.detail)
+        .map_err(|e| ApiError::storage(format!("incident {incident_id} is stored corrupt: {e}")))?;
+    let mail = crate::phish::mail_log(&detail);
+    let message = mail.iter().find(|m| m.id == message_id).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            "that message is not in this incident's Exchange log",
+        )
+    })?;
+    let tag = crate::phish::phish_json(message, "technician").to_string();
+    context.store().tag_phish(incident_id, &tag, Utc::now())?;
+    self::detail(context, incident_id)
 }
 
 /// Publishes an unpublished incident (tenants with Response off), so remediation can start.

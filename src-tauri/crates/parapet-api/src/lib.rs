@@ -17,6 +17,7 @@ pub mod live_scan;
 mod loopback;
 pub mod onboarding;
 pub mod partner;
+mod phish;
 pub mod remediation;
 pub mod scan;
 pub mod settings;

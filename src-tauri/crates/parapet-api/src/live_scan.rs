@@ -71,7 +71,8 @@ pub async fn scan_tenant(
             SourceStatus::Unavailable(why) => Some(format!("{}: {why}", source.source)),
         })
         .collect();
-    let (mut summary, new_ids) = crate::scan::record_report(context, tenant_id, &report)?;
+    let (mut summary, new_ids) =
+        crate::scan::record_report(context, tenant_id, &report, &snapshot)?;
     summary.sources.extend(notes);
     progress(ScanProgress {
         phase: "Done".into(),

@@ -169,8 +169,7 @@ async fn target(
         entra_p1: tenant.facts.entra_licence != EntraLicence::None,
         break_glass,
         artifacts: artifacts(&incident.detail)?,
-        // Tagging the incident's phish (Mark as Phish) is not in this version yet.
-        phish: None,
+        phish: phish(context, incident)?,
     })
 }
 
@@ -285,4 +284,23 @@ fn action_view(record: &LogRecord) -> ActionView {
 
 fn remediate_error(error: parapet_remediate::RemediateError) -> ApiError {
     ApiError::new(ErrorCode::Microsoft, error.to_string())
+}
+
+/// The phish step 2 retracts: the technician's tag, else the one the evidence shows.
+fn phish(
+    context: &AppContext,
+    incident: &parapet_store::IncidentRow,
+) -> Result<Option<parapet_remediate::PhishMessage>, ApiError> {
+    let detail: serde_json::Value = serde_json::from_str(&incident.detail)
+        .map_err(|e| ApiError::storage(format!("stored incident is corrupt: {e}")))?;
+    let tag = context.store().phish_tag(&incident.id)?;
+    Ok(
+        crate::phish::phish_view(&detail, tag.as_deref()).map(|view| {
+            parapet_remediate::PhishMessage {
+                internet_message_id: view.internet_message_id,
+                sender: Some(view.sender),
+                subject: Some(view.subject),
+            }
+        }),
+    )
 }

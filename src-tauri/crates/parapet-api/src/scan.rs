@@ -50,7 +50,7 @@ pub fn import_snapshot_dir(context: &AppContext, dir: &Path) -> Result<ScanSumma
         parapet_ipintel::IpIntel::embedded(),
         tenant.snapshot_time,
     );
-    record_report(context, &tenant.id, &report).map(|(summary, _)| summary)
+    record_report(context, &tenant.id, &report, &snapshot).map(|(summary, _)| summary)
 }
 
 /// Stores a scan's report: incidents and the scan summary; also returns the new incidents' ids.
@@ -58,9 +58,10 @@ pub(crate) fn record_report(
     context: &AppContext,
     tenant_id: &str,
     report: &ScanReport,
+    snapshot: &parapet_snapshot::Snapshot,
 ) -> Result<(ScanSummary, Vec<String>), ApiError> {
     let now = Utc::now();
-    let new_ids = crate::incidents::record(context, tenant_id, report, now)?;
+    let new_ids = crate::incidents::record(context, tenant_id, report, snapshot, now)?;
     let summary = ScanSummary {
         tenant_id: tenant_id.to_string(),
         finished_at: now.to_rfc3339(),

@@ -5,9 +5,9 @@
 
 use parapet_api::dto::{
     ActionView, AppInfo, ArtifactView, ConsentRequest, CustomerTenant, EntraLicence,
-    IncidentDetail, IncidentSummary, ObjectResult, PartnerStatus, RemediationState, ScanProgress,
-    ScanSummary, Settings, SignalView, StepRequest, StepResult, TargetedUserView, TenantFlags,
-    TenantOverview, TenantSummary,
+    IncidentDetail, IncidentSummary, MailEntry, ObjectResult, PartnerStatus, PhishView,
+    RemediationState, ScanProgress, ScanSummary, Settings, SignalView, StepRequest, StepResult,
+    TargetedUserView, TenantFlags, TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, ErrorCode};
 use std::path::{Path, PathBuf};
@@ -35,6 +35,8 @@ fn rendered() -> Vec<(String, String)> {
         one::<ScanSummary>(),
         one::<ScanProgress>(),
         one::<StepRequest>(),
+        one::<MailEntry>(),
+        one::<PhishView>(),
         one::<ObjectResult>(),
         one::<StepResult>(),
         one::<ActionView>(),

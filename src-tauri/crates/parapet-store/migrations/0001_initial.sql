@@ -61,3 +61,11 @@ CREATE TRIGGER action_log_is_append_only BEFORE UPDATE ON action_log
 BEGIN
     SELECT RAISE(ABORT, 'the action log is append-only');
 END;
+
+-- The phishing message a technician tagged with Mark as Phish (JSON: internetMessageId,
+-- sender, subject); it overrides the one the evidence shows and survives re-scans.
+CREATE TABLE phish_tags (
+    incident_id         TEXT PRIMARY KEY NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+    message             TEXT NOT NULL,
+    tagged_at           TEXT NOT NULL
+) STRICT;

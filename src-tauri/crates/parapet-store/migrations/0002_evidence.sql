@@ -11,7 +11,7 @@ CREATE TABLE evidence_log (
     event_time  TEXT NOT NULL,              -- RFC 3339 UTC, for ordering and windows
     json        TEXT NOT NULL,
     PRIMARY KEY (tenant_id, kind, user_id, record_id)
-) STRICT, WITHOUT ROWID;
+) STRICT;  -- rows are ~1 KB of JSON: too large for WITHOUT ROWID
 CREATE INDEX evidence_log_by_time ON evidence_log (tenant_id, kind, event_time);
 
 -- Current-state kinds (users, rules, grants, apps, devices, ...) are replaced wholesale by each
@@ -24,7 +24,7 @@ CREATE TABLE evidence_state (
     position    INTEGER NOT NULL,
     json        TEXT NOT NULL,
     PRIMARY KEY (tenant_id, kind, position)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 -- The newest event time fetched per (tenant, source), so the next collection starts there.
 CREATE TABLE evidence_watermarks (

@@ -176,3 +176,32 @@ fn read_incident(row: &rusqlite::Row<'_>) -> rusqlite::Result<IncidentRow> {
         updated_at: parse_time(row, 11)?,
     })
 }
+
+impl Store {
+    /// Records the technician's Mark as Phish for an incident (replacing an earlier tag).
+    pub fn tag_phish(
+        &self,
+        incident_id: &str,
+        message: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.connection().execute(
+            "INSERT INTO phish_tags (incident_id, message, tagged_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(incident_id) DO UPDATE SET message = excluded.message, tagged_at = excluded.tagged_at",
+            rusqlite::params![incident_id, message, now.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    /// The technician's phish tag of an incident, if any.
+    pub fn phish_tag(&self, incident_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .connection()
+            .query_row(
+                "SELECT message FROM phish_tags WHERE incident_id = ?1",
+                [incident_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}

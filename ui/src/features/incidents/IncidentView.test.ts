@@ -32,3 +32,19 @@ describe("IncidentView", () => {
     expect(document.querySelector("#publish-incident")).toBeNull();
   });
 });
+
+describe("Exchange log", () => {
+  it("tags a message with Mark as Phish, shows the badge and enables step 2", async () => {
+    setBackend(fakeBackend([], [], [incident({ status: "active" })]));
+    document.body.innerHTML = "";
+    mount(IncidentView, { target: document.body, props: { incidentId: "inc_1" } });
+    await settle();
+    expect(document.querySelector("#no-phish")).not.toBeNull();
+    expect(document.querySelector("#step-2-run")).toBeNull();
+    document.querySelector<HTMLButtonElement>('tr[data-message-id="m-1"] .mark-phish')!.click();
+    await settle();
+    expect(document.querySelector('tr[data-message-id="m-1"] .phish-badge')?.textContent).toBe("Phish");
+    expect(document.querySelector('tr[data-message-id="m-2"] .phish-badge')).toBeNull();
+    expect(document.querySelector("#step-2-run")).not.toBeNull();
+  });
+});

@@ -19,8 +19,9 @@ export const STEPS: StepInfo[] = [
   {
     number: 2,
     title: "Retract Phishing Emails",
-    explanation: "Moves the incident's phishing messages to Deleted Items in every mailbox.",
-    available: false,
+    explanation:
+      "Moves the incident's phishing mail (same Message-ID, or same sender and subject) to Deleted Items in every mailbox of the tenant.",
+    available: true,
   },
   {
     number: 3,
