@@ -168,3 +168,23 @@ async fn hidden_inbox_rules_come_from_exchange() {
         .expect("the hidden rule is collected");
     assert_eq!(found.extra.get("isHidden"), Some(&serde_json::json!(true)));
 }
+
+/// The api layer runs a collection on a Tauri async command, which needs a `Send` future.
+#[test]
+fn the_collection_future_is_send() {
+    fn send<T: Send>(_: T) {}
+    fn check(
+        client: &parapet_graph::TenantClient,
+        store: &std::sync::Mutex<parapet_store::Store>,
+        options: &parapet_collect::CollectOptions,
+    ) {
+        send(parapet_collect::collect(
+            client,
+            store,
+            "t",
+            options,
+            &|_| {},
+        ));
+    }
+    let _ = check;
+}
