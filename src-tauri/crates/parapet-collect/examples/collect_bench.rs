@@ -5,7 +5,9 @@
 //! cargo run --release -p parapet-collect --example collect_bench -- [users] [days]
 //! /usr/bin/time -v target/release/examples/collect_bench 1000 180
 //! ```
-//! The simulator runs in this process, so peak memory includes its copy of the tenant.
+//! With `--sim-process` the simulator runs in a child process (this binary in `serve` mode),
+//! so the reported peak memory (`VmHWM`) is the collector's alone; otherwise it includes the
+//! simulator's copy of the tenant.
 
 use std::sync::Mutex;
 use std::time::Instant;
@@ -130,13 +132,21 @@ fn ingest(snapshot: &Snapshot) {
     );
 }
 
-#[tokio::main]
-async fn main() {
-    let mut args = std::env::args().skip(1);
-    let users: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
-    let days: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(180);
+/// Peak resident memory of this process (`VmHWM` from /proc/self/status).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .map(|line| line.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn generate(users: usize, days: u32) -> Snapshot {
     let end = Utc.with_ymd_and_hms(2026, 11, 20, 17, 0, 0).unwrap();
-    let started = Instant::now();
     let spec = parapet_tenantgen::TenantSpec::new(
         42,
         "Northwind Traders",
@@ -146,20 +156,16 @@ async fn main() {
         end,
     )
     .with_everything();
-    let snapshot = parapet_tenantgen::generate(&spec)
+    parapet_tenantgen::generate(&spec)
         .expect("tenant generates")
-        .snapshot;
-    println!(
-        "generated {users} users x {days} days: {} records in {:.1} s",
-        snapshot.record_count().total(),
-        started.elapsed().as_secs_f64()
-    );
+        .snapshot
+}
 
-    ingest(&snapshot);
-
+/// A consented simulator serving `snapshot`: base URLs, app id and secret.
+async fn serve(snapshot: Snapshot) -> (parapet_simulator::RunningSimulator, String, String) {
     let tenant = snapshot.tenant.id.clone();
     let sim = parapet_simulator::start(SimConfig {
-        snapshots: vec![snapshot.clone()],
+        snapshots: vec![snapshot],
         consented: true,
         throttle: ThrottleMode::Off,
         retention: RetentionMode::All,
@@ -170,6 +176,52 @@ async fn main() {
     sim.control().set_background_activity(false);
     let (client_id, secret) = sim.control().register_partner_app("Parapet bench");
     sim.control().set_consent(&tenant, true).expect("consent");
+    (sim, client_id, secret)
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let numbers: Vec<u64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let users = numbers.first().map_or(1000, |n| *n as usize);
+    let days = numbers.get(1).map_or(180, |n| *n as u32);
+    if args.first().map(String::as_str) == Some("serve") {
+        // Child mode: serve the tenant, describe it on stdout, run until killed.
+        let snapshot = generate(users, days);
+        let direct = parapet_detect::scan(
+            &snapshot,
+            parapet_ipintel::IpIntel::embedded(),
+            snapshot.tenant.snapshot_time,
+        );
+        let tenant = serde_json::to_string(&snapshot.tenant).expect("tenant json");
+        let (sim, client_id, secret) = serve(snapshot).await;
+        let b = sim.base_urls();
+        println!("{}\n{}\n{}\n{}", b.login, b.graph, b.exchange, b.management);
+        println!(
+            "{client_id}\n{secret}\n{}\n{}",
+            sim.control().now().to_rfc3339(),
+            direct.incidents.len()
+        );
+        println!("{tenant}");
+        std::future::pending::<()>().await;
+        return;
+    }
+    if args.iter().any(|a| a == "--sim-process") {
+        collect_from_child(users, days).await;
+        return;
+    }
+    let started = Instant::now();
+    let snapshot = generate(users, days);
+    println!(
+        "generated {users} users x {days} days: {} records in {:.1} s",
+        snapshot.record_count().total(),
+        started.elapsed().as_secs_f64()
+    );
+
+    ingest(&snapshot);
+
+    let tenant = snapshot.tenant.id.clone();
+    let (sim, client_id, secret) = serve(snapshot.clone()).await;
     let b = sim.base_urls();
     let graph = GraphClient::new(
         Endpoints::new(&b.login, &b.graph, &b.exchange, &b.management).expect("endpoints"),
@@ -243,5 +295,93 @@ async fn main() {
     println!(
         "total collect + rebuild + scan: {:.1} s",
         (collected + rebuild + scanned).as_secs_f64()
+    );
+    println!("peak memory (VmHWM, simulator included): {}", peak_memory());
+}
+
+/// The simulator in a child process; this process only collects, rebuilds and scans.
+async fn collect_from_child(users: usize, days: u32) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(std::env::current_exe().expect("own path"))
+        .args(["serve", &users.to_string(), &days.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("simulator process starts");
+    let stdout = child.stdout.take().expect("child stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let mut line = || {
+        lines
+            .next()
+            .expect("simulator line")
+            .expect("readable line")
+    };
+    let (login, graph_url, exchange, management) = (line(), line(), line(), line());
+    let (client_id, secret, now, direct) = (line(), line(), line(), line());
+    let tenant: parapet_snapshot::model::TenantInfo =
+        serde_json::from_str(&line()).expect("tenant json");
+    let graph = GraphClient::new(
+        Endpoints::new(&login, &graph_url, &exchange, &management).expect("endpoints"),
+        ClientConfig::default(),
+    )
+    .expect("client");
+    let client = graph.for_tenant(
+        TenantId::new(&tenant.id).expect("tenant id"),
+        Credentials::ClientSecret {
+            client_id,
+            secret: Sensitive::new(secret),
+        },
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("bench.sqlite")).expect("store opens");
+    store
+        .upsert_tenant(&TenantRow {
+            id: tenant.id.clone(),
+            display_name: tenant.display_name.clone(),
+            default_domain: tenant.default_domain_name.clone(),
+            onboarded_at: tenant.snapshot_time,
+            flags: TenantFlags::default(),
+            facts: TenantFacts::default(),
+        })
+        .expect("tenant row");
+    let store = Mutex::new(store);
+    let now = chrono::DateTime::parse_from_rfc3339(&now)
+        .expect("simulator time")
+        .with_timezone(&Utc);
+    let mut options = CollectOptions::new(now, EntraLicence::P1);
+    options.audit_query_poll = std::time::Duration::from_millis(20);
+    let started = Instant::now();
+    let summary = collect(&client, &store, &tenant.id, &options, &|_| {})
+        .await
+        .expect("collection");
+    let collected = started.elapsed();
+    let after_collect = peak_memory();
+    let started = Instant::now();
+    let rebuilt = store
+        .lock()
+        .expect("store")
+        .evidence_snapshot(&tenant.id, tenant.clone())
+        .expect("rebuild");
+    let rebuild = started.elapsed();
+    let started = Instant::now();
+    let report = parapet_detect::scan(
+        &rebuilt,
+        parapet_ipintel::IpIntel::embedded(),
+        tenant.snapshot_time,
+    );
+    let scanned = started.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    println!(
+        "collect (simulator in a child process): {} records, {} requests, {:.1} s; rebuild {:.2} s; scan {:.2} s; {} incidents (direct scan: {direct})",
+        summary.fetched(),
+        client.stats().attempts,
+        collected.as_secs_f64(),
+        rebuild.as_secs_f64(),
+        scanned.as_secs_f64(),
+        report.incidents.len()
+    );
+    println!(
+        "peak memory of the collecting process (VmHWM): {after_collect} after collection, {} after rebuild + scan",
+        peak_memory()
     );
 }
