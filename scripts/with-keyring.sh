@@ -5,6 +5,7 @@ set -eu
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 HOME="$(mktemp -d)"
 export HOME
+trap 'rm -rf "$HOME"' EXIT
 eval "$(printf 'parapet-test' | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
-exec "$@"
+"$@"

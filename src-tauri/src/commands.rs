@@ -10,17 +10,17 @@ use parapet_api::{ApiError, AppContext};
 use tauri::ipc::Channel;
 use tauri::State;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn app_info(context: State<'_, AppContext>) -> AppInfo {
     parapet_api::app::info(&context)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_tenants(context: State<'_, AppContext>) -> Result<TenantOverview, ApiError> {
     parapet_api::tenants::list(&context)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_tenant_flags(
     context: State<'_, AppContext>,
     tenant_id: String,
@@ -29,17 +29,17 @@ pub fn set_tenant_flags(
     parapet_api::tenants::set_flags(&context, &tenant_id, flags)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn remove_tenant(context: State<'_, AppContext>, tenant_id: String) -> Result<(), ApiError> {
     parapet_api::tenants::remove(&context, &tenant_id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_settings(context: State<'_, AppContext>) -> Result<Settings, ApiError> {
     parapet_api::settings::get(&context)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn update_settings(
     context: State<'_, AppContext>,
     settings: Settings,
@@ -47,7 +47,7 @@ pub fn update_settings(
     parapet_api::settings::update(&context, &settings)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn partner_status(context: State<'_, AppContext>) -> Result<PartnerStatus, ApiError> {
     parapet_api::partner::status(&context)
 }
@@ -93,7 +93,7 @@ pub async fn onboard_tenant(
     parapet_api::onboarding::onboard(&context, &tenant_id).await
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_incidents(
     context: State<'_, AppContext>,
     tenant_id: Option<String>,
@@ -101,12 +101,12 @@ pub fn list_incidents(
     parapet_api::incidents::list(&context, tenant_id.as_deref())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn recent_incident_count(context: State<'_, AppContext>) -> Result<u32, ApiError> {
     parapet_api::incidents::recent_count(&context, chrono::Utc::now())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn incident_detail(
     context: State<'_, AppContext>,
     incident_id: String,
@@ -114,7 +114,7 @@ pub fn incident_detail(
     parapet_api::incidents::detail(&context, &incident_id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn publish_incident(
     context: State<'_, AppContext>,
     incident_id: String,
@@ -122,7 +122,7 @@ pub fn publish_incident(
     parapet_api::incidents::publish(&context, &incident_id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn last_scan(
     context: State<'_, AppContext>,
     tenant_id: String,
@@ -157,7 +157,7 @@ pub async fn scan_tenant(
     parapet_api::live_scan::scan_tenant(&context, &tenant_id, &report).await
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn mark_phish(
     context: State<'_, AppContext>,
     incident_id: String,

@@ -55,7 +55,7 @@ pub fn billable_users(users: &[User], skus: &[SubscribedSku], mailboxes: &[Mailb
         .filter(|user| {
             user.user_type
                 .as_deref()
-                .map_or(true, |kind| kind.eq_ignore_ascii_case("Member"))
+                .is_none_or(|kind| kind.eq_ignore_ascii_case("Member"))
         })
         .filter(|user| !not_people.contains(user.id.as_str()))
         .filter(|user| {

@@ -58,7 +58,24 @@ pub struct AppContext {
     keyring: Keyring,
     connection: Connection,
     pending_consents: Mutex<HashMap<String, PendingConsent>>,
+    busy: Mutex<std::collections::HashSet<String>>,
     simulator: Option<parapet_simulator::RunningSimulator>,
+}
+
+/// Held while a scan of a tenant or a step of an incident runs; released on drop.
+#[derive(Debug)]
+pub(crate) struct BusyGuard<'a> {
+    busy: &'a Mutex<std::collections::HashSet<String>>,
+    key: String,
+}
+
+impl Drop for BusyGuard<'_> {
+    fn drop(&mut self) {
+        self.busy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&self.key);
+    }
 }
 
 impl std::fmt::Debug for AppContext {
@@ -85,9 +102,19 @@ impl AppContext {
             ))
         })?;
         let store = Store::open(&data_dir.join("parapet.db"))?;
+        // Each workspace (data directory) has its own keyring namespace, so two workspaces, or
+        // a test and the technician's real one, never read or overwrite each other's secrets.
+        let workspace_id = match store.setting(parapet_store::SettingKey::WorkspaceId)? {
+            Some(id) => id,
+            None => {
+                let id = uuid::Uuid::new_v4().to_string();
+                store.set_setting(parapet_store::SettingKey::WorkspaceId, &id)?;
+                id
+            }
+        };
         let namespace = match options.workspace {
-            Workspace::Real => APP_IDENTIFIER.to_string(),
-            Workspace::Demo => format!("{APP_IDENTIFIER}.demo"),
+            Workspace::Real => format!("{APP_IDENTIFIER}/{workspace_id}"),
+            Workspace::Demo => format!("{APP_IDENTIFIER}.demo/{workspace_id}"),
         };
         let connection =
             Connection::new(options.microsoft_base.as_deref(), options.opener.clone())?;
@@ -98,6 +125,7 @@ impl AppContext {
             keyring: Keyring::open(namespace),
             connection,
             pending_consents: Mutex::new(HashMap::new()),
+            busy: Mutex::new(std::collections::HashSet::new()),
             simulator: None,
         })
     }
@@ -121,6 +149,26 @@ impl AppContext {
     /// The store's lock itself, for collectors that take and release it per batch.
     pub(crate) fn store_lock(&self) -> &Mutex<Store> {
         &self.store
+    }
+
+    /// Claims `key` (e.g. `scan:<tenant>` or `incident:<id>`) so the same work cannot run
+    /// twice at once: two step runs would both write to Microsoft, two scans would double the
+    /// audit-log queries. Fails with `busy` while another holder runs.
+    pub(crate) fn claim(&self, key: String, what: &str) -> Result<BusyGuard<'_>, ApiError> {
+        let mut busy = self
+            .busy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !busy.insert(key.clone()) {
+            return Err(ApiError::new(
+                crate::ErrorCode::Busy,
+                format!("{what} is already running; wait for it to finish"),
+            ));
+        }
+        Ok(BusyGuard {
+            busy: &self.busy,
+            key,
+        })
     }
 
     pub(crate) fn pending_consents(&self) -> MutexGuard<'_, HashMap<String, PendingConsent>> {

@@ -317,8 +317,8 @@ pub struct ObjectResult {
     pub guidance: Option<String>,
 }
 
-/// The result of one remediation step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+/// The result of one remediation step. Its `Debug` withholds the password.
+#[derive(Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StepResult {
     /// 1 to 6.
@@ -327,6 +327,19 @@ pub struct StepResult {
     pub objects: Vec<ObjectResult>,
     /// Step 4 only: the new password, shown once and never stored.
     pub new_password: Option<String>,
+}
+
+impl std::fmt::Debug for StepResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StepResult")
+            .field("step", &self.step)
+            .field("objects", &self.objects)
+            .field(
+                "new_password",
+                &self.new_password.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 
 /// One line of an incident's action log.

@@ -35,6 +35,8 @@ pub enum ErrorCode {
     Microsoft,
     /// A wait ran out (e.g. nobody completed the consent page).
     Timeout,
+    /// The same scan or remediation step is already running.
+    Busy,
     /// A bug or an unexpected state.
     Internal,
 }

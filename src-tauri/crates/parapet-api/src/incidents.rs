@@ -56,7 +56,12 @@ pub fn record(
             .ok()
             .and_then(|d| d["persistence"].as_array().map(|a| !a.is_empty()))
             .unwrap_or(false);
-        if current.status == "remediated" && row.kind == "leftover_persistence" && still_present {
+        // A remediated incident comes back when its artifact is still there, or when the
+        // attacker acted again after it was closed.
+        let attacker_returned =
+            row.kind == "active_compromise" && row.last_seen > current.updated_at;
+        let artifact_left = row.kind == "leftover_persistence" && still_present;
+        if current.status == "remediated" && (artifact_left || attacker_returned) {
             store.set_incident_status(&row.id, status_for_new, now)?;
         }
     }

@@ -16,6 +16,10 @@ pub async fn scan_tenant(
     progress: &(dyn Fn(ScanProgress) + Sync),
 ) -> Result<ScanSummary, ApiError> {
     let tenant = context.store().tenant(tenant_id)?;
+    let _busy = context.claim(
+        format!("scan:{tenant_id}"),
+        &format!("a scan of {}", tenant.display_name),
+    )?;
     let client = tenant_client(context, tenant_id)?;
     let now = Utc::now();
     let mut options = CollectOptions::new(now, tenant.facts.entra_licence);

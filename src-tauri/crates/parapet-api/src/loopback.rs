@@ -32,7 +32,9 @@ impl LoopbackRedirect {
             .port();
         Ok(Self {
             listener,
-            redirect_uri: format!("http://localhost:{port}/"),
+            // The literal loopback address, as RFC 8252 advises: `localhost` may resolve to
+            // ::1, where another process could listen.
+            redirect_uri: format!("http://127.0.0.1:{port}/"),
         })
     }
 
@@ -54,14 +56,23 @@ impl LoopbackRedirect {
                 })?;
                 let mut buffer = vec![0u8; 16 * 1024];
                 let mut filled = 0;
-                while filled < buffer.len() {
-                    match stream.read(&mut buffer[filled..]).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => filled += n,
+                // A browser's idle pre-connection must not hold up the real redirect.
+                let reading = async {
+                    while filled < buffer.len() {
+                        match stream.read(&mut buffer[filled..]).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => filled += n,
+                        }
+                        if buffer[..filled].windows(4).any(|w| w == b"\r\n\r\n") {
+                            break;
+                        }
                     }
-                    if buffer[..filled].windows(4).any(|w| w == b"\r\n\r\n") {
-                        break;
-                    }
+                };
+                if tokio::time::timeout(Duration::from_secs(2), reading)
+                    .await
+                    .is_err()
+                {
+                    continue;
                 }
                 let request = String::from_utf8_lossy(&buffer[..filled]);
                 let target = request

@@ -65,11 +65,19 @@ pub async fn request_consent(
 
 /// Opens a link through the workspace's URL opener (the system browser in the app).
 pub async fn open_link(context: &AppContext, url: &str) -> Result<(), ApiError> {
-    let allowed = url.starts_with(context.connection().endpoints.login());
-    if !allowed {
-        return Err(ApiError::invalid_input(
-            "only Microsoft sign-in links are opened",
-        ));
+    // Same scheme, host, port and path prefix as the sign-in endpoint, and no user-info: a
+    // prefix check would let `https://login.microsoftonline.com@evil.example/` through.
+    let refuse = || ApiError::invalid_input("only Microsoft sign-in links are opened");
+    let link = url::Url::parse(url).map_err(|_| refuse())?;
+    let login = url::Url::parse(context.connection().endpoints.login()).map_err(|_| refuse())?;
+    let same_origin = link.scheme() == login.scheme()
+        && link.host_str() == login.host_str()
+        && link.port_or_known_default() == login.port_or_known_default()
+        && link.username().is_empty()
+        && link.password().is_none()
+        && link.path().starts_with(login.path().trim_end_matches('/'));
+    if !same_origin {
+        return Err(refuse());
     }
     context.connection().opener.open(url).await
 }
@@ -213,7 +221,7 @@ fn snapshot_facts(
         .filter(|u| {
             u.user_type
                 .as_deref()
-                .map_or(true, |t| t.eq_ignore_ascii_case("Member"))
+                .is_none_or(|t| t.eq_ignore_ascii_case("Member"))
         })
         .count();
     TenantFacts {

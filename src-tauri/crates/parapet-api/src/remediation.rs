@@ -33,6 +33,7 @@ pub async fn run_step(
     let step = Step::from_number(request.step)
         .ok_or_else(|| ApiError::invalid_input(format!("there is no step {}", request.step)))?;
     let incident = context.store().incident(incident_id)?;
+    let _busy = context.claim(format!("incident:{incident_id}"), "a step of this incident")?;
     if incident.status == "unpublished" && !request.dry_run {
         return Err(ApiError::invalid_input(
             "publish the incident before remediating it",
@@ -56,6 +57,25 @@ pub async fn run_step(
                 ErrorCode::InvalidInput,
                 format!("step 3 still has {unresolved} unresolved item(s): the attacker may keep access after the reset; remove them first or override"),
             ));
+        }
+    }
+    if !request.override_guard && !request.dry_run {
+        let done = completed_steps(&log);
+        let blocked: Vec<u8> = match step {
+            // Re-enabling before the reset would hand the account back to the attacker's password.
+            Step::Reenable => vec![1, 4],
+            Step::MarkRemediated => vec![1, 3, 4],
+            _ => Vec::new(),
+        }
+        .into_iter()
+        .filter(|needed| !done.contains(needed))
+        .collect();
+        if !blocked.is_empty() {
+            let steps: Vec<String> = blocked.iter().map(u8::to_string).collect();
+            return Err(ApiError::invalid_input(format!(
+                "finish step {} first, or override",
+                steps.join(" and ")
+            )));
         }
     }
     let mut planned =
@@ -107,6 +127,18 @@ pub async fn state(context: &AppContext, incident_id: &str) -> Result<Remediatio
     let tampered = parapet_remediate::verify_chain(&log)
         .err()
         .map(|e| e.to_string());
+    let completed_steps = completed_steps(&log);
+    let unresolved = unresolved_persistence(&artifacts(&incident.detail)?, &log);
+    Ok(RemediationState {
+        completed_steps,
+        unresolved_persistence: u32::try_from(unresolved).unwrap_or(u32::MAX),
+        actions: log.iter().map(action_view).collect(),
+        tampered,
+    })
+}
+
+/// Steps whose every action finished (succeeded, already done, or skipped with guidance).
+fn completed_steps(log: &[LogRecord]) -> Vec<u8> {
     let mut completed_steps = Vec::new();
     for number in 1..=6u8 {
         let prefix = format!("{number}:");
@@ -129,13 +161,7 @@ pub async fn state(context: &AppContext, incident_id: &str) -> Result<Remediatio
             completed_steps.push(number);
         }
     }
-    let unresolved = unresolved_persistence(&artifacts(&incident.detail)?, &log);
-    Ok(RemediationState {
-        completed_steps,
-        unresolved_persistence: u32::try_from(unresolved).unwrap_or(u32::MAX),
-        actions: log.iter().map(action_view).collect(),
-        tampered,
-    })
+    completed_steps
 }
 
 async fn target(

@@ -197,7 +197,7 @@ pub fn run(command: &Command, options: &ContextOptions) -> ExitCode {
     match execute(command, options, &mut std::io::stdout().lock()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("parapet: {message}");
+            eprintln!("parapet: {}", inert_for_terminal(&message));
             ExitCode::FAILURE
         }
     }
@@ -287,6 +287,11 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
             dry_run,
             show_password,
         } => {
+            // Without --show-password a reset would set a password nobody ever sees, locking
+            // the user out: refuse before anything is sent.
+            if *step == 4 && !*dry_run && !*show_password {
+                return Err("step 4 sets a new password that is shown only once: add --show-password (and give it to the user by phone)".into());
+            }
             let request = parapet_api::dto::StepRequest {
                 step: *step,
                 items: items.clone(),
@@ -332,12 +337,12 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
             let context = open_workspace(options)?;
             let summary = parapet_api::scan::import_snapshot_dir(&context, snapshot)
                 .map_err(|e| e.message)?;
-            writeln!(
-                out,
-                "Imported {} and found {} incident(s)",
+            let text = format!(
+                "Imported {} and found {} incident(s)\n",
                 summary.tenant_id, summary.incident_count
-            )
-            .map_err(|e| e.to_string())
+            );
+            out.write_all(inert_for_terminal(&text).as_bytes())
+                .map_err(|e| e.to_string())
         }
         Command::Incidents { tenant, format } => {
             let context = open_workspace(options)?;
@@ -394,7 +399,8 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
                     })
                     .collect(),
             };
-            out.write_all(text.as_bytes()).map_err(|e| e.to_string())
+            out.write_all(inert_for_terminal(&text).as_bytes())
+                .map_err(|e| e.to_string())
         }
     }
 }
@@ -427,7 +433,10 @@ fn serve_until_interrupted(options: SimOptions, out: &mut dyn Write) -> Result<(
 fn inert_for_terminal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for character in text.chars() {
-        if character.is_control() && character != '\n' {
+        // Control characters, and the bidi and other format characters that can make a rule
+        // name read differently from what it is (U+202E, U+2066..U+2069, zero-width ones).
+        let format_character = matches!(character, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
+        if (character.is_control() && character != '\n') || format_character {
             out.extend(character.escape_unicode());
         } else {
             out.push(character);

@@ -55,10 +55,7 @@ impl Faults {
 
     pub fn decide(&mut self, path: &str) -> (Injection, u64) {
         let s = &self.settings;
-        let applies = s
-            .path_prefix
-            .as_deref()
-            .map_or(true, |p| path.starts_with(p));
+        let applies = s.path_prefix.as_deref().is_none_or(|p| path.starts_with(p));
         if !applies {
             return (Injection::None, 0);
         }

@@ -56,7 +56,7 @@ impl fmt::Display for Display {
         write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S"))?;
         // A leap second carries nanos >= 1e9; `%S` already printed 60 for it.
         let nanos = self.0.nanosecond() % 1_000_000_000;
-        if nanos != 0 && nanos % 100 == 0 {
+        if nanos != 0 && nanos.is_multiple_of(100) {
             write!(f, ".{:07}", nanos / 100)?;
         } else if nanos != 0 {
             write!(f, ".{nanos:09}")?;

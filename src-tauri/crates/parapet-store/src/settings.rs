@@ -18,6 +18,8 @@ pub enum SettingKey {
     MspAppObjectId,
     /// Object ids of break-glass accounts that a step-1 block policy must never include.
     BreakGlassAccounts,
+    /// A random id of this workspace, naming its keyring namespace.
+    WorkspaceId,
 }
 
 impl SettingKey {
@@ -30,6 +32,7 @@ impl SettingKey {
             Self::MspAppId => "msp_app_id",
             Self::MspAppObjectId => "msp_app_object_id",
             Self::BreakGlassAccounts => "break_glass_accounts",
+            Self::WorkspaceId => "workspace_id",
         }
     }
 }

@@ -3,4 +3,4 @@
 /**
  * The failure kinds the UI handles differently. Add a variant only when a caller branches on it.
  */
-export type ErrorCode = "not_found" | "invalid_input" | "storage" | "keyring_unavailable" | "not_signed_in" | "not_consented" | "permission_missing" | "throttled" | "microsoft" | "timeout" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "storage" | "keyring_unavailable" | "not_signed_in" | "not_consented" | "permission_missing" | "throttled" | "microsoft" | "timeout" | "busy" | "internal";

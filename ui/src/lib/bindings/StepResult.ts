@@ -2,7 +2,7 @@
 import type { ObjectResult } from "./ObjectResult";
 
 /**
- * The result of one remediation step.
+ * The result of one remediation step. Its `Debug` withholds the password.
  */
 export type StepResult = { 
 /**

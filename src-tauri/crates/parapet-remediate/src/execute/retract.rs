@@ -131,9 +131,8 @@ async fn retract_in(
 impl PhishMessage {
     fn matches(&self, m: &Message) -> bool {
         let same = |want: &Option<String>, have: Option<&str>| {
-            want.as_deref().map_or(true, |w| {
-                have.is_some_and(|h| h.trim().eq_ignore_ascii_case(w.trim()))
-            })
+            want.as_deref()
+                .is_none_or(|w| have.is_some_and(|h| h.trim().eq_ignore_ascii_case(w.trim())))
         };
         let from = m.from.as_ref().and_then(|r| r.address());
         same(&self.internet_message_id, m.internet_message_id.as_deref())

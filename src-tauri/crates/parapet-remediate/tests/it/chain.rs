@@ -19,7 +19,7 @@ fn entry(incident: &str, n: u64) -> LogEntry {
         action_key: format!("3:oauth_grant:g{n}"),
         target: format!("grant g{n}"),
         request: format!("DELETE /v1.0/oauth2PermissionGrants/g{n}"),
-        phase: if n % 2 == 0 {
+        phase: if n.is_multiple_of(2) {
             Phase::Started
         } else {
             Phase::Finished

@@ -238,7 +238,7 @@ fn get_inbox_rules(d: &TenantData, p: &Params) -> Result<Vec<Value>, SimResponse
             let v = inbox_rule_out(d, &user, r);
             if wanted
                 .as_deref()
-                .map_or(true, |w| rule_identity_matches(&v, w))
+                .is_none_or(|w| rule_identity_matches(&v, w))
             {
                 out.push(v);
             }

@@ -126,11 +126,10 @@ pub(super) fn get_permissions(
     };
     Ok(list
         .iter()
-        .filter(|e| forms.as_deref().map_or(true, |f| entry_in(e, f)))
+        .filter(|e| forms.as_deref().is_none_or(|f| entry_in(e, f)))
         .filter(|e| {
-            user.as_deref().map_or(true, |u| {
-                str_field(e, who).is_some_and(|v| v.eq_ignore_ascii_case(u))
-            })
+            user.as_deref()
+                .is_none_or(|u| str_field(e, who).is_some_and(|v| v.eq_ignore_ascii_case(u)))
         })
         .cloned()
         .map(Value::Object)
@@ -191,7 +190,7 @@ pub(super) fn remove_permission(
     list.retain(|e| {
         e.get("AccessRights")
             .and_then(Value::as_array)
-            .map_or(true, |a| !a.is_empty())
+            .is_none_or(|a| !a.is_empty())
     });
     Ok(Vec::new())
 }

@@ -204,7 +204,7 @@ fn create_application(st: &mut SimState, ctx: &Ctx, req: &GraphRequest) -> SimRe
             "Invalid request body: expected a JSON object.",
         );
     };
-    if str_field(&body, "displayName").map_or(true, str::is_empty) {
+    if str_field(&body, "displayName").is_none_or(str::is_empty) {
         return ctx.error(
             400,
             "Request_BadRequest",

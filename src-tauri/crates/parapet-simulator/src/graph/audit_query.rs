@@ -202,18 +202,18 @@ fn records(st: &SimState, ctx: &Ctx, q: &Record) -> Vec<Record> {
                 return false;
             };
             t <= ctx.now
-                && oldest.map_or(true, |o| t >= o)
-                && start.map_or(true, |s| t >= s)
-                && end.map_or(true, |e| t < e)
+                && oldest.is_none_or(|o| t >= o)
+                && start.is_none_or(|s| t >= s)
+                && end.is_none_or(|e| t < e)
                 && hit(&types, Some(&record_type_name(r)))
                 && hit(&ops, str_field(r, "Operation"))
                 && hit(&upns, str_field(r, "UserId"))
                 && hit(&ips, str_field(r, "ClientIP"))
                 && hit(&objects, str_field(r, "ObjectId"))
-                && service.as_ref().map_or(true, |s| {
+                && service.as_ref().is_none_or(|s| {
                     str_field(r, "Workload").is_some_and(|w| w.eq_ignore_ascii_case(s))
                 })
-                && keyword.as_ref().map_or(true, |k| {
+                && keyword.as_ref().is_none_or(|k| {
                     Value::Object((*r).clone())
                         .to_string()
                         .to_lowercase()

@@ -82,7 +82,7 @@ fn create(st: &mut SimState, ctx: &Ctx, req: &GraphRequest) -> SimResponse {
         .is_some_and(Value::is_object);
     let has_control = body.get("grantControls").is_some_and(Value::is_object)
         || body.get("sessionControls").is_some_and(Value::is_object);
-    if str_field(&body, "displayName").map_or(true, str::is_empty)
+    if str_field(&body, "displayName").is_none_or(str::is_empty)
         || !has_apps
         || !has_users
         || !has_control

@@ -232,7 +232,7 @@ pub fn list_log(
     let mut page: Vec<&Record> = Vec::with_capacity(top);
     let mut more = false;
     for r in &records[start.min(records.len())..] {
-        if !visible(r) || !filter.as_ref().map_or(true, |f| f.matches(r)) {
+        if !visible(r) || !filter.as_ref().is_none_or(|f| f.matches(r)) {
             continue;
         }
         if page.len() == top {

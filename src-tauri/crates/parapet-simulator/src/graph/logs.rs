@@ -47,7 +47,7 @@ pub fn route(
     let visible = |r: &&Record| {
         let t = time_field(r, time_key);
         // Records "in the future" of the sim clock have not happened yet.
-        let in_window = t.is_some_and(|t| t <= ctx.now && oldest.map_or(true, |o| t >= o));
+        let in_window = t.is_some_and(|t| t <= ctx.now && oldest.is_none_or(|o| t >= o));
         in_window && (time_key != "createdDateTime" || wants_non_interactive || is_interactive(r))
     };
     match segs {

@@ -94,7 +94,7 @@ pub(crate) fn add_admin_activity(world: &mut World) {
             let time = world.local_time(&mut gen, day, hour);
             if time > person.created
                 && time < world.end
-                && !person.left.is_some_and(|left| time >= left)
+                && person.left.is_none_or(|left| time < left)
             {
                 let correlation = world.ids.guid();
                 world.push_directory_audit(
