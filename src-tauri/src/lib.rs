@@ -23,20 +23,19 @@ pub fn run(options: &ContextOptions) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let demo = context.workspace() == parapet_api::Workspace::Demo;
     let result = tauri::Builder::default()
         .manage(context)
-        .setup(move |app| {
-            if demo {
-                // The demo's tenants are scanned once the window is up, so it opens at once.
-                let handle = app.handle().clone();
-                tauri::async_runtime::spawn(async move {
-                    let context = handle.state::<parapet_api::AppContext>();
-                    for (tenant, message) in parapet_api::workspace::scan_all(&context).await {
-                        eprintln!("parapet: demo scan of {tenant} failed: {message}");
-                    }
-                });
-            }
+        .setup(|app| {
+            // Monitoring runs beside the window: the first round (the demo's initial scans)
+            // starts once the window is up, so it opens at once.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let context = handle.state::<parapet_api::AppContext>();
+                let report = |tenant: &str, message: &str| {
+                    eprintln!("parapet: scan of tenant {tenant} failed: {message}");
+                };
+                parapet_api::workspace::monitor(&context, &report).await;
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

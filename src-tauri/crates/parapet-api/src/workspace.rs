@@ -100,3 +100,17 @@ pub async fn scan_all(context: &AppContext) -> Vec<(String, String)> {
     }
     failures
 }
+
+/// How often monitoring scans every active tenant (each scan fetches only what is new).
+pub const MONITOR_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Monitoring: scans every tenant that is not paused, then again every [`MONITOR_INTERVAL`],
+/// for as long as the app runs. `report` hears of each tenant whose scan failed.
+pub async fn monitor(context: &AppContext, report: &(dyn Fn(&str, &str) + Sync)) {
+    loop {
+        for (tenant, message) in scan_all(context).await {
+            report(&tenant, &message);
+        }
+        tokio::time::sleep(MONITOR_INTERVAL).await;
+    }
+}
