@@ -104,6 +104,15 @@ pub async fn sign_in(context: &AppContext) -> Result<PartnerStatus, ApiError> {
     context
         .keyring()
         .set(&refresh_token_key(), &refresh_token)?;
+    let previous_partner = context.store().setting(SettingKey::PartnerTenantId)?;
+    if previous_partner.is_some_and(|previous| !previous.eq_ignore_ascii_case(&tenant_id)) {
+        // Another partner tenant: its customers consent to its own app, never the old one's.
+        let store = context.store();
+        store.remove_setting(SettingKey::MspAppId)?;
+        store.remove_setting(SettingKey::MspAppObjectId)?;
+        drop(store);
+        context.keyring().delete(&msp_app_secret_key())?;
+    }
     {
         let store = context.store();
         store.set_setting(SettingKey::PartnerTenantId, &tenant_id)?;
@@ -213,7 +222,19 @@ pub(crate) fn partner_client(context: &AppContext) -> Result<TenantClient, ApiEr
 /// Creates the MSP's multi-tenant app and its client secret once; later sign-ins reuse them.
 async fn ensure_msp_app(context: &AppContext, partner: &TenantClient) -> Result<(), ApiError> {
     let existing = context.store().setting(SettingKey::MspAppId)?;
+    let object_id = context.store().setting(SettingKey::MspAppObjectId)?;
     if existing.is_some() && context.keyring().get(&msp_app_secret_key())?.is_some() {
+        return Ok(());
+    }
+    if let (Some(_), Some(object_id)) = (&existing, &object_id) {
+        // The secret is gone from the keyring but the app exists and every customer consented
+        // to it: give it a new secret rather than a new app that nobody consented to.
+        let password = partner
+            .add_password(object_id, "Parapet desktop", None)
+            .await?;
+        context
+            .keyring()
+            .set(&msp_app_secret_key(), &password.secret)?;
         return Ok(());
     }
     let name = {

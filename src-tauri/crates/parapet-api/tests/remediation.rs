@@ -159,3 +159,57 @@ async fn steps_one_to_six_change_the_tenant_and_are_logged() {
     );
     simulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_app_secret_gets_a_new_secret_on_the_same_app() {
+    if !keyring_available() {
+        return;
+    }
+    let spec = parapet_tenantgen::TenantSpec::new(
+        6,
+        "Secret Test",
+        "secrettest.example",
+        8,
+        14,
+        chrono::Utc::now(),
+    );
+    let generated = parapet_tenantgen::generate(&spec).unwrap();
+    let tenant_id = generated.snapshot.tenant.id.clone();
+    let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
+        snapshots: vec![generated.snapshot],
+        consented: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let origin = simulator
+        .base_urls()
+        .login
+        .trim_end_matches("/login")
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let context = AppContext::open(&ContextOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        workspace: Workspace::Real,
+        microsoft_base: Some(origin),
+        opener: UrlOpener::FollowInProcess,
+    })
+    .unwrap();
+    let first = parapet_api::partner::sign_in(&context).await.unwrap();
+    parapet_api::onboarding::onboard(&context, &tenant_id)
+        .await
+        .unwrap();
+    context
+        .keyring()
+        .delete(&parapet_secrets::SecretKey::new("msp-app:client-secret"))
+        .unwrap();
+    let again = parapet_api::partner::sign_in(&context).await.unwrap();
+    assert_eq!(
+        first.msp_app_id, again.msp_app_id,
+        "the consented app is kept"
+    );
+    parapet_api::onboarding::onboard(&context, &tenant_id)
+        .await
+        .expect("the new secret works for the tenant that consented to the app");
+    simulator.shutdown().await;
+}

@@ -50,6 +50,13 @@ impl Store {
             .optional()?)
     }
 
+    /// Forgets a setting.
+    pub fn remove_setting(&self, key: SettingKey) -> Result<(), StoreError> {
+        self.connection()
+            .execute("DELETE FROM settings WHERE key = ?1", [key.as_str()])?;
+        Ok(())
+    }
+
     /// Sets a setting, replacing any previous value.
     pub fn set_setting(&self, key: SettingKey, value: &str) -> Result<(), StoreError> {
         self.connection().execute(
