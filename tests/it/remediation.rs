@@ -2,7 +2,6 @@
 //! simulator, verifying the tenant's state after the steps.
 
 use crate::e2e::App;
-use crate::support::parapet;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn incident_from_publish_to_remediated() {
@@ -19,9 +18,6 @@ async fn incident_from_publish_to_remediated() {
     let victim = generated.truth.compromised[0].clone();
     let rule_id = victim.persistence[0].id.clone();
     let tenant_id = generated.snapshot.tenant.id.clone();
-    let snapshots = tempfile::tempdir().unwrap();
-    let snapshot_dir = snapshots.path().join("tenant");
-    parapet_snapshot::write(&generated.snapshot, &snapshot_dir).unwrap();
     let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
         snapshots: vec![generated.snapshot],
         consented: true,
@@ -57,13 +53,11 @@ async fn incident_from_publish_to_remediated() {
         .await;
     app.click("#close-add-tenant").await;
 
-    // The tenant's evidence, reviewed offline into the same workspace.
-    let import = parapet(app.data_dir())
-        .args(["import", "--snapshot"])
-        .arg(&snapshot_dir)
-        .output()
-        .unwrap();
-    assert!(import.status.success(), "{import:?}");
+    // Scan the tenant from its page, as the technician would.
+    let row = format!("tr[data-tenant-id=\"{tenant_id}\"]");
+    app.click(&format!("{row} .tenant-name")).await;
+    app.click("#scan-now").await;
+    app.wait_for_text("#scan-coverage", |t| !t.is_empty()).await;
 
     app.click("#nav-incidents").await;
     app.wait_for_text("#incident-badge", |t| !t.is_empty())

@@ -30,6 +30,17 @@ pub fn import_snapshot_dir(context: &AppContext, dir: &Path) -> Result<ScanSumma
     {
         let store = context.store();
         let existing = store.tenant(&tenant.id).ok();
+        // An offline snapshot must never drive live remediation of an onboarded tenant: its
+        // incidents would name objects from the file, acted on with the tenant's credentials.
+        if existing
+            .as_ref()
+            .is_some_and(|t| t.facts.last_verified_at.is_some())
+        {
+            return Err(ApiError::invalid_input(format!(
+                "{} is onboarded live; scan it instead of importing a snapshot of it",
+                tenant.display_name
+            )));
+        }
         store.upsert_tenant(&parapet_store::TenantRow {
             id: tenant.id.clone(),
             display_name: tenant.display_name.clone(),

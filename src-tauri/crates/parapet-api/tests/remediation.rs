@@ -61,7 +61,15 @@ async fn steps_one_to_six_change_the_tenant_and_are_logged() {
     parapet_api::onboarding::onboard(&context, &tenant_id)
         .await
         .unwrap();
-    parapet_api::scan::import_snapshot_dir(&context, &snapshot_dir).unwrap();
+    // Importing a snapshot over a live tenant is refused; the live Scan is the way.
+    let refused = parapet_api::scan::import_snapshot_dir(&context, &snapshot_dir);
+    assert!(
+        refused.is_err(),
+        "a snapshot never drives remediation of a live tenant"
+    );
+    parapet_api::live_scan::scan_tenant(&context, &tenant_id, &|_| {})
+        .await
+        .unwrap();
     let incident = parapet_api::incidents::list(&context, Some(&tenant_id))
         .unwrap()
         .into_iter()
