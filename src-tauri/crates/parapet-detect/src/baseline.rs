@@ -15,6 +15,14 @@ pub fn warmup() -> Duration {
     Duration::days(WARMUP_DAYS)
 }
 
+/// Successful sign-ins, spread over at least [`HOURS_MIN_DAYS`] days, before a user's usual
+/// hours mean anything: a few weeks of routine, not a first impression.
+pub const HOURS_MIN_SUCCESSES: u32 = 20;
+pub const HOURS_MIN_DAYS: i64 = 7;
+/// An hour of the day (UTC) is usual when the user has signed in successfully within this many
+/// hours of it before: only sign-ins far from every usual hour are off-hours.
+pub const HOURS_SLACK: usize = 2;
+
 #[derive(Debug, Clone, Default)]
 pub struct UserBaseline {
     first_seen: Option<DateTime<Utc>>,
@@ -24,6 +32,10 @@ pub struct UserBaseline {
     protocols: BTreeSet<String>,
     scripted_agents: BTreeSet<&'static str>,
     successes: u32,
+    first_success: Option<DateTime<Utc>>,
+    last_success: Option<DateTime<Utc>>,
+    /// Successful sign-ins per UTC hour of the day.
+    hours: [u32; 24],
     with_device: u32,
     interactive_mfa: u32,
     interactive: u32,
@@ -45,6 +57,11 @@ impl UserBaseline {
     pub fn learn(&mut self, s: &SignInEvent) {
         self.observe(s.time);
         self.successes += 1;
+        self.first_success = Some(self.first_success.map_or(s.time, |f| f.min(s.time)));
+        self.last_success = Some(self.last_success.map_or(s.time, |l| l.max(s.time)));
+        if let Some(count) = self.hours.get_mut(hour_of_day(s.time)) {
+            *count += 1;
+        }
         if let Some(asn) = s.network.asn {
             *self.asns.entry(asn).or_default() += 1;
         }
@@ -99,9 +116,29 @@ impl UserBaseline {
         self.interactive >= 3 && self.interactive_mfa * 10 >= self.interactive * 8
     }
 
+    /// The user has enough history for usual hours to count, and none of their successful
+    /// sign-ins fell within [`HOURS_SLACK`] hours of `at`'s hour of the day (UTC).
+    pub fn is_off_hours(&self, at: DateTime<Utc>) -> bool {
+        let spread = match (self.first_success, self.last_success) {
+            (Some(f), Some(l)) => l - f,
+            _ => return false,
+        };
+        if self.successes < HOURS_MIN_SUCCESSES || spread < Duration::days(HOURS_MIN_DAYS) {
+            return false;
+        }
+        let hour = hour_of_day(at);
+        (0..=2 * HOURS_SLACK)
+            .map(|k| (hour + 24 + k - HOURS_SLACK) % 24)
+            .all(|h| self.hours.get(h).is_none_or(|c| *c == 0))
+    }
+
     pub fn successes(&self) -> u32 {
         self.successes
     }
+}
+
+fn hour_of_day(t: DateTime<Utc>) -> usize {
+    usize::try_from(chrono::Timelike::hour(&t)).unwrap_or(0)
 }
 
 trait BeforeOrNone {

@@ -24,6 +24,18 @@
 //! - internal phishing bursts and outbound mass mail (`mail_volume`);
 //! - mailbox access, deletions and file downloads from the attacker's network (`data_access`).
 //!
+//! Baselines (what is normal, learned only from history before the event judged):
+//! - per user (`baseline`), from the user's benign successful sign-ins: networks (ASNs),
+//!   countries, devices, protocols, scripted clients, whether they usually carry a device id and
+//!   complete MFA, and their working hours (UTC hour of day, counted only after
+//!   [`HOURS_MIN_SUCCESSES`] successes over [`HOURS_MIN_DAYS`] days). A sign-in far outside those
+//!   hours adds at most 1 point, and only to a sign-in that already scores 2 from other factors:
+//!   an odd hour alone, or with one weak anomaly, never makes a sign-in the attacker's;
+//! - per tenant (`tenant_baseline`): the ASNs and countries that at least
+//!   [`TENANT_COMMON_USERS`] other users signed in from routinely (with a device id, on
+//!   [`TENANT_ROUTINE_DAYS`] days) before the day judged: the office, the company VPN, the MSP.
+//!   It only ever lowers suspicion (no "new network" or "new country" point; never for Tor).
+//!
 //! `correlate` chains a user's signals into one incident (`active_compromise`,
 //! `past_compromise`, `leftover_persistence`) only when they corroborate each other: a lone
 //! unusual sign-in never becomes an incident.
@@ -46,8 +58,9 @@ mod reasons;
 mod report;
 pub mod rules;
 mod scan;
+mod tenant_baseline;
 
-pub use baseline::{UserBaseline, WARMUP_DAYS};
+pub use baseline::{UserBaseline, HOURS_MIN_DAYS, HOURS_MIN_SUCCESSES, WARMUP_DAYS};
 pub use correlate::incident_id;
 pub use error::DetectError;
 pub use evidence::{evidence_from_snapshot, Evidence, RawSnapshot};
@@ -57,3 +70,4 @@ pub use report::{
     Severity, SignalOut, TargetedUser, TenantSummary,
 };
 pub use scan::{detect, scan, scan_raw};
+pub use tenant_baseline::{TenantBaseline, TENANT_COMMON_USERS, TENANT_ROUTINE_DAYS};

@@ -16,10 +16,12 @@ use super::SignalKind;
 use crate::baseline::UserBaseline;
 use crate::evidence::{SignInEvent, SignInOutcome};
 use crate::knowledge::{scripted_agent, AUTH_BROKER, OFFICE_HOME};
+use crate::tenant_baseline::TenantBaseline;
 
 pub(crate) fn score(
     s: &SignInEvent,
     baseline: &UserBaseline,
+    tenant: &TenantBaseline,
     warm: bool,
     sessions: &BTreeMap<String, Option<u32>>,
     failures: &[Failure],
@@ -56,7 +58,11 @@ pub(crate) fn score(
     }
     // A device the user has signed in from before, on a VPN or cloud desktop, is the user.
     let device_known = baseline.knows_device(s.device_id.as_deref());
-    if net.class().is_anonymising() && !net_known {
+    // A network several colleagues use routinely (the company VPN, the MSP) is the tenant's, not
+    // new infrastructure; Tor never is.
+    let tenant_net = net.class() != crate::network::NetClass::Tor
+        && tenant.common_asn(net.asn, &s.user_id, s.time);
+    if net.class().is_anonymising() && !net_known && !tenant_net {
         if warm {
             let points = match net.class() {
                 crate::network::NetClass::Tor => 3,
@@ -78,7 +84,10 @@ pub(crate) fn score(
             );
         }
     }
-    if warm && !baseline.knows_country(net.country.as_deref()) {
+    if warm
+        && !baseline.knows_country(net.country.as_deref())
+        && !tenant.common_country(net.country.as_deref(), &s.user_id, s.time)
+    {
         if let Some(c) = &net.country {
             add(
                 SignalKind::SignInFromNewInfrastructure,

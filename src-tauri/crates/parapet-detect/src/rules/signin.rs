@@ -14,6 +14,7 @@ use super::SignalKind;
 use crate::baseline::{warmup, UserBaseline};
 use crate::evidence::{Evidence, SignInEvent, SignInOutcome};
 use crate::knowledge::scripted_agent;
+use crate::tenant_baseline::TenantBaseline;
 
 /// Points at which a sign-in is taken to be the attacker's.
 pub const ATTACKER_SCORE: u32 = 4;
@@ -78,13 +79,20 @@ pub fn assess(evidence: &Evidence, spray: &SpraySources) -> AccessFindings {
         by_user.entry(s.user_id.as_str()).or_default().push(i);
     }
     let tenant_start = evidence.sign_ins.first().map(|s| s.time);
+    let tenant = TenantBaseline::from_sign_ins(&evidence.sign_ins);
     let mut out = AccessFindings {
         verdicts: vec![None; evidence.sign_ins.len()],
         ..AccessFindings::default()
     };
     for (user, indices) in by_user {
-        let (baseline, footprint) =
-            assess_user(evidence, &indices, spray, tenant_start, &mut out.verdicts);
+        let (baseline, footprint) = assess_user(
+            evidence,
+            &indices,
+            spray,
+            &tenant,
+            tenant_start,
+            &mut out.verdicts,
+        );
         out.baselines.insert(user.to_string(), baseline);
         if !footprint.sign_ins.is_empty() || !footprint.suspects.is_empty() {
             out.footprints.insert(user.to_string(), footprint);
@@ -97,6 +105,7 @@ fn assess_user(
     evidence: &Evidence,
     indices: &[usize],
     spray: &SpraySources,
+    tenant: &TenantBaseline,
     tenant_start: Option<DateTime<Utc>>,
     verdicts: &mut [Option<Verdict>],
 ) -> (UserBaseline, Footprint) {
@@ -126,7 +135,11 @@ fn assess_user(
             continue;
         }
         let warm = baseline.is_warm(s.time) && tenant_start.is_some_and(|t| s.time - t >= warmup());
-        let mut verdict = score(s, &baseline, warm, &sessions, &failures, spray);
+        let mut verdict = score(s, &baseline, tenant, warm, &sessions, &failures, spray);
+        // What the user's baseline learns is decided without the hour of day, so an odd hour
+        // never keeps an otherwise familiar sign-in out of the baseline.
+        let usual_score = verdict.score;
+        add_off_hours(&mut verdict, s, &baseline);
         let net_known = baseline.knows_asn(s.network.asn);
         let continues_session = s
             .session_id
@@ -146,14 +159,14 @@ fn assess_user(
             note_attacker(&mut footprint, s, i, &baseline);
         } else if s.outcome == SignInOutcome::Success {
             let device_known = baseline.knows_device(s.device_id.as_deref());
-            let familiar_place = net_known && !verdict.strong() && verdict.score <= 2;
-            if verdict.score <= 1
+            let familiar_place = net_known && !verdict.strong() && usual_score <= 2;
+            if usual_score <= 1
                 || familiar_place
                 || (device_known && scripted_agent(&s.user_agent).is_none())
                 || is_habit(&mut habits, s)
             {
                 baseline.learn(s);
-            } else if verdict.score >= 2 && !baseline.knows_asn(s.network.asn) {
+            } else if usual_score >= 2 && !baseline.knows_asn(s.network.asn) {
                 if let Some(ip) = s.ip {
                     footprint.suspects.entry(ip).or_default().push(i);
                 }
@@ -187,6 +200,32 @@ fn assess_user(
     }
     footprint.sign_ins.sort_unstable();
     (baseline, footprint)
+}
+
+/// Points a successful sign-in far outside the user's usual hours adds to an otherwise
+/// suspicious one. Never more than 1, and only on top of [`OFF_HOURS_MIN_SCORE`] points from
+/// other factors: night owls, travellers and shift workers exist, so an odd hour alone (or with
+/// one weak anomaly) never makes a sign-in the attacker's.
+pub const OFF_HOURS_POINTS: u32 = 1;
+pub const OFF_HOURS_MIN_SCORE: u32 = 2;
+
+fn add_off_hours(verdict: &mut Verdict, s: &SignInEvent, baseline: &UserBaseline) {
+    if s.outcome != SignInOutcome::Success
+        || verdict.score < OFF_HOURS_MIN_SCORE
+        || !baseline.is_off_hours(s.time)
+    {
+        return;
+    }
+    verdict.score += OFF_HOURS_POINTS;
+    verdict.factors.push(Factor {
+        kind: SignalKind::SignInFromNewInfrastructure,
+        points: OFF_HOURS_POINTS,
+        strong: false,
+        text: format!(
+            "came at {} UTC, far outside the hours this user normally signs in",
+            s.time.format("%H:%M")
+        ),
+    });
 }
 
 /// The same network and device on [`HABIT_DAYS`] different days, never tied to the attacker:

@@ -1,6 +1,7 @@
 //! Data-driven detection cases (each family, attack and look-alike) and the quality bar over
 //! the shared example tenants.
 
+mod baseline_cases;
 mod consent_cases;
 mod fixture;
 mod followon_cases;
