@@ -1,22 +1,11 @@
 //! The live Scan through the api layer: collect from the simulator into SQLite, detect, record,
 //! and Automatic Response on a tenant with Response on.
 
-use parapet_api::dto::TenantFlags;
-use parapet_api::{AppContext, ContextOptions, UrlOpener, Workspace};
-use std::sync::Mutex;
+mod support;
 
-fn keyring_available() -> bool {
-    let probe = parapet_secrets::Keyring::open(format!("app.parapet.probe.{}", std::process::id()));
-    match probe.check() {
-        Ok(()) => true,
-        Err(error) => {
-            let ci = matches!(std::env::var("CI").as_deref(), Ok(v) if !v.is_empty() && v != "false" && v != "0");
-            assert!(!ci, "the OS keyring is required in CI: {error}");
-            eprintln!("LIVE SCAN TEST NOT RUN (outside CI): {error}; run ./dev test");
-            false
-        }
-    }
-}
+use parapet_api::dto::TenantFlags;
+use std::sync::Mutex;
+use support::{keyring_available, signed_in};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn live_scan_finds_the_attacker_and_response_contains_them() {
@@ -36,28 +25,9 @@ async fn live_scan_finds_the_attacker_and_response_contains_them() {
     let victim = generated.truth.compromised[0].user_principal_name.clone();
     let rule_id = generated.truth.compromised[0].persistence[0].id.clone();
     let tenant_id = generated.snapshot.tenant.id.clone();
-    let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
-        snapshots: vec![generated.snapshot],
-        consented: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let control = simulator.control();
-    let origin = simulator
-        .base_urls()
-        .login
-        .trim_end_matches("/login")
-        .to_string();
     let dir = tempfile::tempdir().unwrap();
-    let context = AppContext::open(&ContextOptions {
-        data_dir: Some(dir.path().to_path_buf()),
-        workspace: Workspace::Real,
-        microsoft_base: Some(origin),
-        opener: UrlOpener::FollowInProcess,
-    })
-    .unwrap();
-    parapet_api::partner::sign_in(&context).await.unwrap();
+    let (context, simulator) = signed_in(generated.snapshot, dir.path()).await;
+    let control = simulator.control();
     parapet_api::onboarding::onboard(&context, &tenant_id)
         .await
         .unwrap();

@@ -1,21 +1,10 @@
 //! Remediation through the api layer against the simulator: the same calls the stepper and
 //! `parapet remediate` make.
 
-use parapet_api::dto::StepRequest;
-use parapet_api::{AppContext, ContextOptions, UrlOpener, Workspace};
+mod support;
 
-fn keyring_available() -> bool {
-    let probe = parapet_secrets::Keyring::open(format!("app.parapet.probe.{}", std::process::id()));
-    match probe.check() {
-        Ok(()) => true,
-        Err(error) => {
-            let ci = matches!(std::env::var("CI").as_deref(), Ok(v) if !v.is_empty() && v != "false" && v != "0");
-            assert!(!ci, "the OS keyring is required in CI: {error}");
-            eprintln!("REMEDIATION TEST NOT RUN (outside CI): {error}; run ./dev test");
-            false
-        }
-    }
-}
+use parapet_api::dto::StepRequest;
+use support::{keyring_available, signed_in};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn steps_one_to_six_change_the_tenant_and_are_logged() {
@@ -37,27 +26,8 @@ async fn steps_one_to_six_change_the_tenant_and_are_logged() {
     let dirs = tempfile::tempdir().unwrap();
     let snapshot_dir = dirs.path().join("snapshot");
     parapet_snapshot::write(&generated.snapshot, &snapshot_dir).unwrap();
-    let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
-        snapshots: vec![generated.snapshot],
-        consented: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let (context, simulator) = signed_in(generated.snapshot, &dirs.path().join("workspace")).await;
     let control = simulator.control();
-    let origin = simulator
-        .base_urls()
-        .login
-        .trim_end_matches("/login")
-        .to_string();
-    let context = AppContext::open(&ContextOptions {
-        data_dir: Some(dirs.path().join("workspace")),
-        workspace: Workspace::Real,
-        microsoft_base: Some(origin),
-        opener: UrlOpener::FollowInProcess,
-    })
-    .unwrap();
-    parapet_api::partner::sign_in(&context).await.unwrap();
     parapet_api::onboarding::onboard(&context, &tenant_id)
         .await
         .unwrap();
@@ -183,27 +153,9 @@ async fn a_lost_app_secret_gets_a_new_secret_on_the_same_app() {
     );
     let generated = parapet_tenantgen::generate(&spec).unwrap();
     let tenant_id = generated.snapshot.tenant.id.clone();
-    let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
-        snapshots: vec![generated.snapshot],
-        consented: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let origin = simulator
-        .base_urls()
-        .login
-        .trim_end_matches("/login")
-        .to_string();
     let dir = tempfile::tempdir().unwrap();
-    let context = AppContext::open(&ContextOptions {
-        data_dir: Some(dir.path().to_path_buf()),
-        workspace: Workspace::Real,
-        microsoft_base: Some(origin),
-        opener: UrlOpener::FollowInProcess,
-    })
-    .unwrap();
-    let first = parapet_api::partner::sign_in(&context).await.unwrap();
+    let (context, simulator) = signed_in(generated.snapshot, dir.path()).await;
+    let first = parapet_api::partner::status(&context).unwrap();
     parapet_api::onboarding::onboard(&context, &tenant_id)
         .await
         .unwrap();

@@ -1,0 +1,47 @@
+//! What the api tests share: the keyring rule and a workspace signed in to a simulator.
+
+use parapet_api::{AppContext, ContextOptions, UrlOpener, Workspace};
+use parapet_simulator::RunningSimulator;
+
+/// Whether the real OS keyring works here; under CI its absence fails the test.
+pub fn keyring_available() -> bool {
+    let probe = parapet_secrets::Keyring::open(format!("app.parapet.probe.{}", std::process::id()));
+    match probe.check() {
+        Ok(()) => true,
+        Err(error) => {
+            let ci = matches!(std::env::var("CI").as_deref(), Ok(v) if !v.is_empty() && v != "false" && v != "0");
+            assert!(!ci, "the OS keyring is required in CI: {error}");
+            eprintln!("KEYRING TEST NOT RUN (outside CI): {error}; run ./dev test");
+            false
+        }
+    }
+}
+
+/// A simulator serving `snapshot` (consented), and a workspace in `dir` whose technician
+/// signed in to it (which also created the MSP app).
+pub async fn signed_in(
+    snapshot: parapet_snapshot::Snapshot,
+    dir: &std::path::Path,
+) -> (AppContext, RunningSimulator) {
+    let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
+        snapshots: vec![snapshot],
+        consented: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let origin = simulator
+        .base_urls()
+        .login
+        .trim_end_matches("/login")
+        .to_string();
+    let context = AppContext::open(&ContextOptions {
+        data_dir: Some(dir.to_path_buf()),
+        workspace: Workspace::Real,
+        microsoft_base: Some(origin),
+        opener: UrlOpener::FollowInProcess,
+    })
+    .unwrap();
+    parapet_api::partner::sign_in(&context).await.unwrap();
+    (context, simulator)
+}
