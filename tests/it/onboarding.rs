@@ -80,11 +80,7 @@ async fn onboard_from_partner_listing_then_toggle_response_and_pause() {
     })
     .await
     .unwrap();
-    let origin = simulator
-        .base_urls()
-        .login
-        .trim_end_matches("/login")
-        .to_string();
+    let origin = simulator.origin().to_string();
     let urls = tempfile::NamedTempFile::new().unwrap();
     let Some(app) = App::start_with(&[
         ("PARAPET_MICROSOFT_BASE", origin),

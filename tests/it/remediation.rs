@@ -26,11 +26,7 @@ async fn incident_from_publish_to_remediated() {
     .await
     .unwrap();
     let control = simulator.control();
-    let origin = simulator
-        .base_urls()
-        .login
-        .trim_end_matches("/login")
-        .to_string();
+    let origin = simulator.origin().to_string();
     let urls = tempfile::NamedTempFile::new().unwrap();
     let Some(app) = App::start_with(&[
         ("PARAPET_MICROSOFT_BASE", origin),

@@ -231,7 +231,7 @@ pub struct PhishView {
 }
 
 /// A user attackers tried and failed to get into.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetedUserView {
     /// The account.
@@ -241,7 +241,7 @@ pub struct TargetedUserView {
 }
 
 /// What a tenant's latest scan covered and found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanSummary {
     /// The tenant.

@@ -100,37 +100,8 @@ pub fn last(context: &AppContext, tenant_id: &str) -> Result<Option<ScanSummary>
     let Some((_, json)) = context.store().last_scan(tenant_id)? else {
         return Ok(None);
     };
-    let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| {
-        ApiError::storage(format!("the stored scan of {tenant_id} is corrupt: {e}"))
-    })?;
-    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
-    Ok(Some(ScanSummary {
-        tenant_id: tenant_id.to_string(),
-        finished_at: text(&value["finishedAt"]).unwrap_or_default(),
-        coverage_from: text(&value["coverageFrom"]),
-        coverage_to: text(&value["coverageTo"]),
-        sources: value["sources"]
-            .as_array()
-            .map(|a| a.iter().filter_map(text).collect())
-            .unwrap_or_default(),
-        incident_count: value["incidentCount"]
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .unwrap_or(0),
-        targeted_users: value["targetedUsers"]
-            .as_array()
-            .map(|users| {
-                users
-                    .iter()
-                    .map(|u| TargetedUserView {
-                        user_principal_name: text(&u["userPrincipalName"]).unwrap_or_default(),
-                        failed_attempts: u["failedAttempts"]
-                            .as_u64()
-                            .and_then(|n| u32::try_from(n).ok())
-                            .unwrap_or(0),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-    }))
+    // The stored summary is this same type, written by `record_report`.
+    serde_json::from_str(&json)
+        .map(Some)
+        .map_err(|e| ApiError::storage(format!("the stored scan of {tenant_id} is corrupt: {e}")))
 }

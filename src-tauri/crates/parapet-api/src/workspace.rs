@@ -63,11 +63,7 @@ async fn open_demo(options: &ContextOptions) -> Result<AppContext, ApiError> {
             format!("cannot start the demo's simulator: {e}"),
         )
     })?;
-    let origin = simulator
-        .base_urls()
-        .login
-        .trim_end_matches("/login")
-        .to_string();
+    let origin = simulator.origin().to_string();
     let context = AppContext::open(&ContextOptions {
         data_dir: Some(data_dir),
         workspace: Workspace::Demo,

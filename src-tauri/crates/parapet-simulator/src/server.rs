@@ -211,6 +211,11 @@ impl RunningSimulator {
         self.port
     }
 
+    /// `http://127.0.0.1:PORT`: the one base every Microsoft prefix sits under.
+    pub fn origin(&self) -> &str {
+        &self.app.origin
+    }
+
     pub fn base_urls(&self) -> BaseUrls {
         let o = &self.app.origin;
         BaseUrls {

@@ -30,11 +30,7 @@ pub async fn signed_in(
     })
     .await
     .unwrap();
-    let origin = simulator
-        .base_urls()
-        .login
-        .trim_end_matches("/login")
-        .to_string();
+    let origin = simulator.origin().to_string();
     let context = AppContext::open(&ContextOptions {
         data_dir: Some(dir.to_path_buf()),
         workspace: Workspace::Real,
