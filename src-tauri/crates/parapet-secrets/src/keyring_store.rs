@@ -63,8 +63,16 @@ impl Keyring {
     }
 
     /// Writes, reads back and deletes a probe entry: proves the store really persists.
+    ///
+    /// Each call uses its own entry: two concurrent checks sharing one would delete each
+    /// other's probe between write and read-back and report a working keyring as broken.
     pub fn check(&self) -> Result<(), SecretsError> {
-        let probe = SecretKey::new("parapet-keyring-probe");
+        static NEXT_PROBE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let serial = NEXT_PROBE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let probe = SecretKey::new(format!(
+            "parapet-keyring-probe-{}-{serial}",
+            std::process::id()
+        ));
         self.set(&probe, &Sensitive::new("probe".to_string()))?;
         let read = self.get(&probe)?;
         self.delete(&probe)?;

@@ -34,3 +34,32 @@ fn secret_round_trips_through_the_os_keyring() {
     assert!(keyring.get(&key).unwrap().is_none());
     keyring.delete(&key).unwrap();
 }
+
+/// Test binaries run their tests on parallel threads, each probing the keyring first; the
+/// probes must not trip over each other (CI once failed on exactly that).
+#[test]
+fn concurrent_checks_on_one_keyring_all_succeed() {
+    let keyring = std::sync::Arc::new(Keyring::open(format!(
+        "app.parapet.test.concurrent.{}",
+        std::process::id()
+    )));
+    if let Err(error @ (SecretsError::Unavailable(_) | SecretsError::AccessDenied(_))) =
+        keyring.check()
+    {
+        assert!(
+            !in_ci(),
+            "the OS keyring is required in CI: {error}; run ./dev test"
+        );
+        eprintln!("KEYRING TEST NOT RUN (outside CI): {error}; run ./dev test");
+        return;
+    }
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let keyring = keyring.clone();
+            std::thread::spawn(move || (0..5).try_for_each(|_| keyring.check()))
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap().unwrap();
+    }
+}
