@@ -5,9 +5,10 @@
 
 use parapet_api::dto::{
     ActionView, AppInfo, ArtifactView, ConsentRequest, CustomerTenant, EntraLicence,
-    IncidentDetail, IncidentSummary, MailEntry, ObjectResult, PartnerStatus, PhishView,
-    RemediationState, ScanProgress, ScanSummary, Settings, SignalView, StepRequest, StepResult,
-    TargetedUserView, TenantFlags, TenantOverview, TenantSummary,
+    IncidentDetail, IncidentSummary, MailEntry, MessageRef, ObjectResult, PartnerStatus, PhishCopy,
+    PhishScope, PhishView, RemediationState, ScanProgress, ScanSummary, Settings, SignalView,
+    StepRequest, StepResult, TargetedUserView, TenantCopies, TenantFlags, TenantOverview,
+    TenantSummary,
 };
 use parapet_api::{ApiError, ErrorCode};
 use std::path::{Path, PathBuf};
@@ -37,6 +38,10 @@ fn rendered() -> Vec<(String, String)> {
         one::<StepRequest>(),
         one::<MailEntry>(),
         one::<PhishView>(),
+        one::<PhishScope>(),
+        one::<MessageRef>(),
+        one::<TenantCopies>(),
+        one::<PhishCopy>(),
         one::<ObjectResult>(),
         one::<StepResult>(),
         one::<ActionView>(),
