@@ -103,10 +103,15 @@ pub async fn run_step(
         planned.retain(|action| request.items.contains(&action.key));
     }
     let mut sink = StoreSink { context };
+    // Microsoft allows resetPassword (writeback for synced users) only to a delegated caller:
+    // the technician, through GDAP. Without a sign-in the step explains what to do instead.
+    let delegated = (step == Step::ResetPassword)
+        .then(|| crate::partner::delegated_client(context, &incident.tenant_id).ok())
+        .flatten();
     let outcome = parapet_remediate::apply(
         Clients {
             app: &client,
-            delegated: None,
+            delegated: delegated.as_ref(),
         },
         &target,
         &planned,
