@@ -324,7 +324,7 @@ fn action_view(record: &LogRecord) -> ActionView {
 }
 
 pub(crate) fn remediate_error(error: parapet_remediate::RemediateError) -> ApiError {
-    ApiError::new(ErrorCode::Microsoft, error.to_string())
+    ApiError::from(error)
 }
 
 /// The phish step 2 retracts: the technician's tag, else the one the evidence shows.
