@@ -260,7 +260,8 @@ pub struct TenantCopies {
     pub home: bool,
     /// Copies outside Deleted Items and Sent Items.
     pub copies: Vec<PhishCopy>,
-    /// Why this tenant could not be searched (Microsoft's error text), if it could not.
+    /// Why this tenant, or some of its mailboxes, could not be searched (Microsoft's error
+    /// text); the copies found elsewhere are still listed.
     pub error: Option<String>,
 }
 

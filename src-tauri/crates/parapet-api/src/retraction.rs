@@ -46,7 +46,15 @@ pub async fn find_copies(
             joined.map_err(|e| ApiError::new(crate::ErrorCode::Internal, e.to_string()))?;
         let tenant = &tenants[index];
         let (copies, error) = match found {
-            Ok(copies) => (copies, None),
+            Ok(search) => {
+                let error = search.failures.first().map(|(mailbox, error)| {
+                    format!(
+                        "{} mailbox(es) could not be searched, first {mailbox}: {error}",
+                        search.failures.len()
+                    )
+                });
+                (search.copies, error)
+            }
             Err(e) => (Vec::new(), Some(ApiError::from(e).message)),
         };
         results.insert(
@@ -88,6 +96,7 @@ pub(crate) async fn retract_selected(
         let client = tenant_client(context, tenant_id)?;
         let found = parapet_remediate::find_copies(&client, &phish).await?;
         let selected: Vec<MessageCopy> = found
+            .copies
             .into_iter()
             .filter(|copy| {
                 wanted

@@ -57,7 +57,7 @@ mod plan;
 
 pub use apply::{apply, Clients, Mode, RunContext};
 pub use error::{RemediateError, SinkError};
-pub use execute::find_copies;
+pub use execute::{find_copies, CopySearch};
 pub use isolation::check_tenant;
 pub use log::{verify_chain, ActionSink, LogEntry, LogRecord, MemorySink, Phase, TamperError};
 pub use model::{

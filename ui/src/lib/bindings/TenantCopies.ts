@@ -14,6 +14,7 @@ home: boolean,
  */
 copies: Array<PhishCopy>, 
 /**
- * Why this tenant could not be searched (Microsoft's error text), if it could not.
+ * Why this tenant, or some of its mailboxes, could not be searched (Microsoft's error
+ * text); the copies found elsewhere are still listed.
  */
 error: string | null, };

@@ -2,11 +2,12 @@
 //! current JSON (kept as evidence), returns AlreadyDone when the object is already in the
 //! desired state or gone, and only then writes.
 
+mod copies;
 mod directory;
 mod mail;
 mod password;
 mod retract;
-pub use retract::find_copies;
+pub use copies::{find_copies, CopySearch};
 
 use parapet_graph::{ApiVersion, BatchRequest, GraphError, TenantClient};
 use parapet_secrets::Sensitive;
