@@ -62,6 +62,8 @@ pub use log::{verify_chain, ActionSink, LogEntry, LogRecord, MemorySink, Phase, 
 pub use model::{
     Actor, Artifact, ArtifactKind, IncidentTarget, PhishMessage, PlanOptions, Removal, Step,
 };
-pub use outcome::{ObjectOutcome, Outcome, StepOutcome};
+pub use outcome::{ObjectOutcome, Outcome, StepOutcome, ONLY_METHOD_GUARD};
 pub use password::{generate_password, PASSWORD_LENGTH};
-pub use plan::{block_policy_name, plan, Operation, PlannedAction, PASSWORD_METHOD_ID};
+pub use plan::{
+    block_policy_name, persistence_key, plan, Operation, PlannedAction, PASSWORD_METHOD_ID,
+};

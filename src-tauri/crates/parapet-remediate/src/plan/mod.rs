@@ -5,6 +5,7 @@ mod containment;
 mod password;
 pub use password::PASSWORD_METHOD_ID;
 mod persistence;
+pub use persistence::persistence_key;
 
 use serde::{Deserialize, Serialize};
 
@@ -122,7 +123,7 @@ pub fn plan(
     let drafts = match step {
         Step::Contain => containment::contain(target),
         Step::RetractPhish => vec![retract(target)?],
-        Step::RemovePersistence => persistence::remove(target, options),
+        Step::RemovePersistence => persistence::remove(target, options)?,
         Step::ResetPassword => vec![password::reset(target, options)],
         Step::Reenable => containment::reenable(target, log),
         Step::MarkRemediated => vec![Draft {
