@@ -10,6 +10,8 @@ use parapet_remediate::{
 };
 use parapet_store::{EntraLicence, SettingKey};
 
+mod persistence;
+
 /// Runs one step as the signed-in technician (the log names them).
 pub async fn run_step_as_technician(
     context: &AppContext,
@@ -46,6 +48,7 @@ pub async fn run_step(
         devices: removal(request.delete_devices),
         inbound_connectors: removal(request.remove_mail_flow_rules),
         transport_rules: removal(request.remove_mail_flow_rules),
+        artifact_removals: persistence::chosen(&request.removals),
         confirm_remove_only_method: request.confirm_remove_only_method,
         fresh_password_reset: request.fresh_password_reset,
     };
@@ -128,12 +131,14 @@ pub async fn state(context: &AppContext, incident_id: &str) -> Result<Remediatio
         .err()
         .map(|e| e.to_string());
     let completed_steps = completed_steps(&log);
-    let unresolved = unresolved_persistence(&artifacts(&incident.detail)?, &log);
+    let artifacts = artifacts(&incident.detail)?;
+    let unresolved = unresolved_persistence(&artifacts, &log);
     Ok(RemediationState {
         completed_steps,
         unresolved_persistence: u32::try_from(unresolved).unwrap_or(u32::MAX),
         actions: log.iter().map(action_view).collect(),
         tampered,
+        persistence: persistence::steps(&artifacts, &log),
     })
 }
 
@@ -309,7 +314,13 @@ fn action_view(record: &LogRecord) -> ActionView {
 }
 
 fn remediate_error(error: parapet_remediate::RemediateError) -> ApiError {
-    ApiError::new(ErrorCode::Microsoft, error.to_string())
+    use parapet_remediate::RemediateError as E;
+    let code = match error {
+        // The technician's step-3 choices, not Microsoft, are at fault.
+        E::UnknownArtifact { .. } | E::RemovalNotOffered { .. } => ErrorCode::InvalidInput,
+        _ => ErrorCode::Microsoft,
+    };
+    ApiError::new(code, error.to_string())
 }
 
 /// The phish step 2 retracts: the technician's tag, else the one the evidence shows.

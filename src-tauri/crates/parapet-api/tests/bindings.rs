@@ -4,10 +4,11 @@
 //! changing a type in `parapet_api::dto`.
 
 use parapet_api::dto::{
-    ActionView, AppInfo, ArtifactView, ConsentRequest, CustomerTenant, EntraLicence,
-    IncidentDetail, IncidentSummary, MailEntry, ObjectResult, PartnerStatus, PhishView,
-    RemediationState, ScanProgress, ScanSummary, Settings, SignalView, StepRequest, StepResult,
-    TargetedUserView, TenantFlags, TenantOverview, TenantSummary,
+    ActionView, AppInfo, ArtifactAction, ArtifactRemoval, ArtifactStep, ArtifactView,
+    ConsentRequest, CustomerTenant, EntraLicence, IncidentDetail, IncidentSummary, MailEntry,
+    ObjectResult, PartnerStatus, PhishView, RemediationState, RemovalChoice, ScanProgress,
+    ScanSummary, Settings, SignalView, StepRequest, StepResult, TargetedUserView, TenantFlags,
+    TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, ErrorCode};
 use std::path::{Path, PathBuf};
@@ -41,6 +42,10 @@ fn rendered() -> Vec<(String, String)> {
         one::<StepResult>(),
         one::<ActionView>(),
         one::<RemediationState>(),
+        one::<ArtifactStep>(),
+        one::<ArtifactAction>(),
+        one::<ArtifactRemoval>(),
+        one::<RemovalChoice>(),
         one::<Settings>(),
         one::<ApiError>(),
         one::<ErrorCode>(),
