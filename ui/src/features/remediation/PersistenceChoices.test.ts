@@ -3,7 +3,7 @@ import { flushSync, mount, tick } from "svelte";
 import IncidentView from "../incidents/IncidentView.svelte";
 import { setBackend } from "../../lib/ipc";
 import { fakeBackend, incident, type FakeBackend } from "../../lib/fakeBackend";
-import { defaultRemoval, request } from "./steps";
+import { artifactStatus, defaultRemoval, request } from "./steps";
 
 async function settle() {
   flushSync();
@@ -163,5 +163,32 @@ describe("Step 3 artifact list", () => {
     expect(defaultRemoval(step("inbound_connector", ["disable", "delete"]))).toBe("disable");
     expect(defaultRemoval(step("service_principal", ["disable"]))).toBe("disable");
     expect(defaultRemoval(step("mailbox_permission", ["delete"]))).toBe("delete");
+  });
+
+  it("reads what the log did: the chosen action's failure first, then the strongest removal", () => {
+    const rule = (disable: string | null, remove: string | null, message: string | null = null) => ({
+      type: "inbox_rule",
+      id: "r",
+      summary: "",
+      actions: [
+        { removal: "disable" as const, key: "3:inbox_rule:disable:r", outcome: disable, message: null, needsConfirmation: false },
+        { removal: "delete" as const, key: "3:inbox_rule:delete:r", outcome: remove, message, needsConfirmation: false },
+      ],
+    });
+    const deleting = { include: true, removal: "delete" as const };
+    const disabling = { include: true, removal: "disable" as const };
+    expect(artifactStatus(rule(null, null), deleting)).toBeNull();
+    expect(artifactStatus(rule("succeeded", "succeeded"), disabling)).toEqual({ text: "Deleted", done: true });
+    expect(artifactStatus(rule("succeeded", null), deleting)).toEqual({ text: "Disabled", done: true });
+    expect(artifactStatus(rule("succeeded", "failed", "Forbidden: no"), deleting)).toEqual({ text: "Failed: Forbidden: no", done: false });
+    expect(artifactStatus(rule("already_done", "failed", "Forbidden: no"), disabling)).toEqual({ text: "Disabled", done: true });
+    expect(artifactStatus(rule(null, "failed"), disabling)).toEqual({ text: "Failed", done: false });
+    const forwarding = {
+      type: "mailbox_forwarding",
+      id: "u",
+      summary: "",
+      actions: [{ removal: "delete" as const, key: "3:mailbox_forwarding:u", outcome: "succeeded", message: null, needsConfirmation: false }],
+    };
+    expect(artifactStatus(forwarding, undefined)).toEqual({ text: "Cleared", done: true });
   });
 });

@@ -1,5 +1,5 @@
 // The remediation steps in the order that actually evicts an attacker.
-import type { ArtifactStep, RemovalChoice, StepRequest } from "../../lib/ipc";
+import type { ArtifactAction, ArtifactStep, RemovalChoice, StepRequest } from "../../lib/ipc";
 
 export interface StepInfo {
   number: number;
@@ -130,17 +130,26 @@ const doneLabel: Record<string, string> = {
   mailbox_permission: "Removed",
 };
 
-/** What the action log shows for the artifact, or null when step 3 never acted on it. */
-export function artifactStatus(artifact: ArtifactStep): { text: string; done: boolean } | null {
-  const done = artifact.actions.find((a) => a.outcome === "succeeded" || a.outcome === "already_done");
-  if (done) {
-    const verb = doneLabel[artifact.type] ?? `${removalLabel(artifact.type, done.removal)}d`;
-    return { text: verb, done: true };
-  }
+/**
+ * What the action log shows for the artifact, or null when step 3 never acted on it. A failure
+ * or skip of the chosen action is shown first (that is what Run retries), then the strongest
+ * finished removal (a rule disabled and later deleted reads "Deleted").
+ */
+export function artifactStatus(
+  artifact: ArtifactStep,
+  choice: ArtifactChoice | undefined,
+): { text: string; done: boolean } | null {
+  const finished = (a: ArtifactAction) => a.outcome === "succeeded" || a.outcome === "already_done";
+  const problem = (a: ArtifactAction) => {
+    const what = a.outcome === "failed" ? "Failed" : a.outcome === "skipped" ? "Skipped" : (a.outcome ?? "");
+    return { text: a.message ? `${what}: ${a.message}` : what, done: false };
+  };
+  const chosen = chosenAction(artifact, choice);
+  if (chosen && chosen.outcome !== null && !finished(chosen)) return problem(chosen);
+  const done = [...artifact.actions].reverse().find(finished);
+  if (done) return { text: doneLabel[artifact.type] ?? `${removalLabel(artifact.type, done.removal)}d`, done: true };
   const other = artifact.actions.find((a) => a.outcome !== null);
-  if (!other) return null;
-  const what = other.outcome === "failed" ? "Failed" : other.outcome === "skipped" ? "Skipped" : (other.outcome ?? "");
-  return { text: other.message ? `${what}: ${other.message}` : what, done: false };
+  return other ? problem(other) : null;
 }
 
 /** The only-method guard stopped an included MFA method: deleting it needs confirmation. */
