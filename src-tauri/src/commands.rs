@@ -3,8 +3,8 @@
 
 use parapet_api::dto::{
     AppInfo, ConsentRequest, CustomerTenant, IncidentDetail, IncidentSummary, PartnerStatus,
-    RemediationState, ScanProgress, ScanSummary, Settings, StepRequest, StepResult, TenantFlags,
-    TenantOverview, TenantSummary,
+    PhishScope, RemediationState, ScanProgress, ScanSummary, Settings, StepRequest, StepResult,
+    TenantCopies, TenantFlags, TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, AppContext};
 use tauri::ipc::Channel;
@@ -164,4 +164,13 @@ pub fn mark_phish(
     message_id: String,
 ) -> Result<IncidentDetail, ApiError> {
     parapet_api::incidents::mark_phish(&context, &incident_id, &message_id)
+}
+
+#[tauri::command]
+pub async fn find_phish_copies(
+    context: State<'_, AppContext>,
+    incident_id: String,
+    scope: PhishScope,
+) -> Result<Vec<TenantCopies>, ApiError> {
+    parapet_api::retraction::find_copies(&context, &incident_id, scope).await
 }

@@ -59,6 +59,7 @@ pub fn run(options: &ContextOptions) -> ExitCode {
             commands::remediation_state,
             commands::scan_tenant,
             commands::mark_phish,
+            commands::find_phish_copies,
             commands::get_settings,
             commands::update_settings,
         ])

@@ -105,11 +105,14 @@ impl App {
 
     pub async fn click(&self, css: &str) {
         let deadline = Instant::now() + Duration::from_secs(15);
+        // A disabled button (e.g. while the previous step is still finishing) ignores the
+        // click, so wait until it takes one.
         let element = loop {
             match self.client.find(Locator::Css(css)).await {
-                Ok(element) => break element,
+                Ok(element) if element.is_enabled().await.unwrap_or(false) => break element,
+                Ok(_) if Instant::now() >= deadline => panic!("{css} stayed disabled"),
                 Err(e) if Instant::now() >= deadline => panic!("{css} not found: {e}"),
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                _ => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
         // A button at the window's edge may be only half visible; centre it so the click

@@ -18,8 +18,36 @@ async fn incident_from_publish_to_remediated() {
     let victim = generated.truth.compromised[0].clone();
     let rule_id = victim.persistence[0].id.clone();
     let tenant_id = generated.snapshot.tenant.id.clone();
+    // The victim's phish also reached a second client of the MSP.
+    let neighbour_spec = parapet_tenantgen::TenantSpec::new(
+        12,
+        "Stepper Neighbour Supply",
+        "stepperneighbour.example",
+        8,
+        30,
+        chrono::Utc::now(),
+    );
+    let mut neighbour = parapet_tenantgen::generate(&neighbour_spec).unwrap();
+    let neighbour_id = neighbour.snapshot.tenant.id.clone();
+    let delivered = parapet_tenantgen::deliver_phish(
+        &generated.snapshot,
+        &victim.user_principal_name,
+        &mut neighbour.snapshot,
+        2,
+    )
+    .unwrap()
+    .expect("the victim sent mail");
+    // The Exchange log's row for the phish carries the id of its first copy.
+    let phish_row = generated
+        .snapshot
+        .messages
+        .values()
+        .flatten()
+        .find(|m| m.internet_message_id.as_deref() == Some(&delivered.internet_message_id))
+        .map(|m| m.id.clone())
+        .unwrap();
     let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
-        snapshots: vec![generated.snapshot],
+        snapshots: vec![generated.snapshot, neighbour.snapshot],
         consented: true,
         ..parapet_simulator::SimConfig::default()
     })
@@ -46,6 +74,11 @@ async fn incident_from_publish_to_remediated() {
     app.wait_for(&customer).await;
     app.click(&format!("{customer} .onboard-customer")).await;
     app.wait_for_text("#add-tenant-notice", |t| t.starts_with("Onboarded"))
+        .await;
+    let neighbour_row = format!("tr[data-customer-id=\"{neighbour_id}\"]");
+    app.click(&format!("{neighbour_row} .onboard-customer"))
+        .await;
+    app.wait_for_text("#add-tenant-notice", |t| t.contains("Stepper Neighbour"))
         .await;
     app.click("#close-add-tenant").await;
 
@@ -78,10 +111,38 @@ async fn incident_from_publish_to_remediated() {
         .unwrap();
     assert_eq!(user["accountEnabled"], false, "step 1 disabled the account");
 
-    // Tag the phish in the Exchange log, then retract it.
-    app.click("#exchange-log .mark-phish").await;
+    // Tag the phish in the Exchange log, retract it in the neighbour tenant from the
+    // Cross-Tenant Phish panel, then everywhere in the incident's own tenant.
+    app.click(&format!(
+        "#exchange-log tr[data-message-id=\"{phish_row}\"] .mark-phish"
+    ))
+    .await;
     app.wait_for_text("#exchange-log .phish-badge", |t| t == "Phish")
         .await;
+    app.click("#cross-tenant-search").await;
+    let group = format!("#cross-tenant [data-tenant-id=\"{neighbour_id}\"]");
+    let listed = app
+        .wait_for_text(&group, |t| t.contains("mailboxes affected"))
+        .await;
+    assert!(listed.contains("2 mailboxes affected"), "{listed}");
+    for upn in &delivered.recipients {
+        assert!(listed.contains(upn.as_str()), "{upn} in {listed}");
+    }
+    app.click("#cross-tenant-retract").await;
+    let outcomes = app
+        .wait_for_text("#cross-tenant-outcomes", |t| !t.is_empty())
+        .await;
+    assert!(!outcomes.contains("failed"), "{outcomes}");
+    app.wait_for("#cross-tenant-none").await;
+    for upn in &delivered.recipients {
+        let folders: Vec<serde_json::Value> = control
+            .messages(&neighbour_id, upn)
+            .into_iter()
+            .filter(|m| m["internetMessageId"] == delivered.internet_message_id.as_str())
+            .map(|m| m["parentFolderId"].clone())
+            .collect();
+        assert_eq!(folders, vec![serde_json::json!("deleteditems")], "{upn}");
+    }
     app.click("#step-2-run").await;
     app.wait_for(r#"[data-step="2"] .step-done"#).await;
 

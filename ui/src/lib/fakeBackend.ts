@@ -6,6 +6,7 @@ import {
   type CustomerTenant,
   type IncidentDetail,
   type PartnerStatus,
+  type PhishCopy,
   type RemovalChoice,
   type Settings,
   type StepRequest,
@@ -102,6 +103,7 @@ export function fakeBackend(
       });
   };
   const scans = new Map<string, import("./ipc").ScanSummary>();
+  const copies: PhishCopy[] = structuredClone(phishCopies);
   const find = (id: string) => {
     const tenant = tenants.find((t) => t.id === id);
     if (!tenant) throw new IpcError("not_found", `tenant ${id} not found`);
@@ -167,6 +169,23 @@ export function fakeBackend(
       found.phish = { internetMessageId: message.internetMessageId, sender: message.sender, subject: message.subject, taggedBy: "technician" };
       return structuredClone(found);
     },
+    findPhishCopies: async (id, scope) => {
+      const found = incidents.find((i) => i.summary.id === id);
+      if (!found) throw new IpcError("not_found", `incident ${id} not found`);
+      if (!found.phish) throw new IpcError("invalid_input", "no phishing mail is known for this incident");
+      const home = found.summary.tenantId;
+      const names = new Map([[home, found.summary.tenantName], ["t-2", "Fabrikam"], ["t-3", "Northwind"]]);
+      const inScope = [...names.keys()].filter((t) => (t === home) === (scope === "home"));
+      return structuredClone(
+        inScope.map((tenantId) => ({
+          tenantId,
+          tenantName: names.get(tenantId) ?? tenantId,
+          home: tenantId === home,
+          copies: copies.filter((c) => c.reference.tenantId === tenantId),
+          error: null,
+        })),
+      );
+    },
     lastScan: async (tenantId) => scans.get(tenantId) ?? null,
     scanTenant: async (tenantId, onProgress) => {
       for (let done = 0; done <= 3; done++) onProgress({ phase: done === 3 ? "Done" : `Phase ${done + 1}`, done, total: 3, records: done * 10 });
@@ -185,7 +204,26 @@ export function fakeBackend(
     runRemediationStep: async (incidentId, request) => {
       const found = incidents.find((i) => i.summary.id === incidentId);
       if (!found) throw new IpcError("not_found", `incident ${incidentId} not found`);
-      requests.push(structuredClone(request));
+      // JSON, not structuredClone: the UI may pass $state proxies, which cannot be cloned.
+      requests.push(JSON.parse(JSON.stringify(request)) as StepRequest);
+      if (request.step === 2 && request.messages.length > 0) {
+        const moved = copies.filter((c) =>
+          request.messages.some((m) => m.tenantId === c.reference.tenantId && m.mailboxId === c.reference.mailboxId && m.messageId === c.reference.messageId),
+        );
+        copies.splice(0, copies.length, ...copies.filter((c) => !moved.includes(c)));
+        return {
+          step: 2,
+          objects: moved.map((c) => ({
+            key: `2:message:${c.reference.mailboxId}:${c.reference.messageId}`,
+            target: `message "${c.subject}" in ${c.mailbox} (${c.folder})`,
+            request: "POST /v1.0/users/{id}/messages/{id}/move deleteditems",
+            outcome: "succeeded",
+            message: null,
+            guidance: null,
+          })),
+          newPassword: null,
+        };
+      }
       const objects =
         request.step === 3
           ? removePersistence(found, request)
@@ -282,5 +320,24 @@ export function incident(overrides: Partial<IncidentDetail["summary"]> = {}, ext
     ],
     phish: null,
     ...extra,
+  };
+}
+
+/** Copies of the test incident's phish: two at home, two in Fabrikam (with a hostile subject). */
+export const phishCopies: PhishCopy[] = [
+  copy("t-1", "u-1", "m-10", "bob@contoso.example", "Invoice overdue"),
+  copy("t-1", "u-2", "m-11", "amy@contoso.example", "Invoice overdue", "Junk Email"),
+  copy("t-2", "u-7", "m-20", "li@fabrikam.example", '<img src=x onerror="window.pwned=1">Invoice overdue'),
+  copy("t-2", "u-8", "m-21", "raj@fabrikam.example", '<img src=x onerror="window.pwned=1">Invoice overdue'),
+];
+
+function copy(tenantId: string, mailboxId: string, messageId: string, mailbox: string, subject: string, folder = "Inbox"): PhishCopy {
+  return {
+    reference: { tenantId, mailboxId, messageId },
+    mailbox,
+    sender: "jane@contoso.example",
+    subject,
+    received: "2026-11-02T09:00:10Z",
+    folder,
   };
 }

@@ -7,6 +7,10 @@ import type { CustomerTenant } from "./bindings/CustomerTenant";
 import type { PartnerStatus } from "./bindings/PartnerStatus";
 import type { IncidentDetail } from "./bindings/IncidentDetail";
 import type { IncidentSummary } from "./bindings/IncidentSummary";
+import type { MessageRef } from "./bindings/MessageRef";
+import type { PhishCopy } from "./bindings/PhishCopy";
+import type { PhishScope } from "./bindings/PhishScope";
+import type { TenantCopies } from "./bindings/TenantCopies";
 import type { ScanProgress } from "./bindings/ScanProgress";
 import type { ScanSummary } from "./bindings/ScanSummary";
 import type { RemediationState } from "./bindings/RemediationState";
@@ -35,6 +39,9 @@ export type {
   ErrorCode,
   IncidentDetail,
   IncidentSummary,
+  MessageRef,
+  PhishCopy,
+  PhishScope,
   RemediationState,
   ScanProgress,
   ScanSummary,
@@ -42,6 +49,7 @@ export type {
   StepResult,
   PartnerStatus,
   Settings,
+  TenantCopies,
   TenantFlags,
   TenantOverview,
   TenantSummary,
@@ -75,6 +83,7 @@ export interface Backend {
   incidentDetail(incidentId: string): Promise<IncidentDetail>;
   publishIncident(incidentId: string): Promise<IncidentDetail>;
   markPhish(incidentId: string, messageId: string): Promise<IncidentDetail>;
+  findPhishCopies(incidentId: string, scope: PhishScope): Promise<TenantCopies[]>;
   lastScan(tenantId: string): Promise<ScanSummary | null>;
   scanTenant(tenantId: string, onProgress: (progress: ScanProgress) => void): Promise<ScanSummary>;
   runRemediationStep(incidentId: string, request: StepRequest): Promise<StepResult>;
@@ -128,6 +137,7 @@ export function backendOver(invoke: Invoke): Backend {
     incidentDetail: (incidentId) => call<IncidentDetail>("incident_detail", { incidentId }),
     publishIncident: (incidentId) => call<IncidentDetail>("publish_incident", { incidentId }),
     markPhish: (incidentId, messageId) => call<IncidentDetail>("mark_phish", { incidentId, messageId }),
+    findPhishCopies: (incidentId, scope) => call<TenantCopies[]>("find_phish_copies", { incidentId, scope }),
     lastScan: (tenantId) => call<ScanSummary | null>("last_scan", { tenantId }),
     scanTenant: async (tenantId, onProgress) => {
       const { Channel } = await import("@tauri-apps/api/core");

@@ -230,6 +230,56 @@ pub struct PhishView {
     pub tagged_by: String,
 }
 
+/// Which tenants a phish search covers: the incident's own (step 2) or every other onboarded
+/// tenant (the Cross-Tenant Phish panel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum PhishScope {
+    Home,
+    OtherTenants,
+}
+
+/// One copy of the phish for step 2 to move, as the search listed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageRef {
+    pub tenant_id: String,
+    /// The mailbox owner's user object id.
+    pub mailbox_id: String,
+    /// The message's Graph id in that mailbox.
+    pub message_id: String,
+}
+
+/// The copies of an incident's phish found in one tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantCopies {
+    pub tenant_id: String,
+    pub tenant_name: String,
+    /// The incident's own tenant.
+    pub home: bool,
+    /// Copies outside Deleted Items and Sent Items.
+    pub copies: Vec<PhishCopy>,
+    /// Why this tenant could not be searched (Microsoft's error text), if it could not.
+    pub error: Option<String>,
+}
+
+/// One copy of the phish in one mailbox (attacker-controlled text: render as text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PhishCopy {
+    /// What to send back in [`StepRequest::messages`] to move it.
+    pub reference: MessageRef,
+    /// The mailbox owner's UPN.
+    pub mailbox: String,
+    pub sender: String,
+    pub subject: String,
+    /// ISO 8601 time received, when known.
+    pub received: Option<String>,
+    /// `Inbox`, `Junk Email` or `another folder`.
+    pub folder: String,
+}
+
 /// A user attackers tried and failed to get into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -283,6 +333,9 @@ pub struct StepRequest {
     pub step: u8,
     /// Only these action keys (empty: every action of the step).
     pub items: Vec<String>,
+    /// Step 2: move only these copies of the phish, in any of the technician's tenants
+    /// (empty: every copy in the incident's tenant).
+    pub messages: Vec<MessageRef>,
     /// Delete inbox rules instead of disabling them (only deletion clears leftover persistence).
     pub delete_inbox_rules: bool,
     /// Delete devices instead of disabling them.
@@ -373,6 +426,9 @@ pub struct ActionView {
     pub time: String,
     /// Technician or "Automatic Response".
     pub actor: String,
+    /// The tenant the action touched: the incident's, or another one for a cross-tenant
+    /// phish retraction.
+    pub tenant_id: String,
     /// Step number.
     pub step: u8,
     /// The object.

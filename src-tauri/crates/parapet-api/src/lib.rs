@@ -19,6 +19,7 @@ pub mod onboarding;
 pub mod partner;
 mod phish;
 pub mod remediation;
+pub mod retraction;
 pub mod scan;
 pub mod settings;
 pub mod simulator;

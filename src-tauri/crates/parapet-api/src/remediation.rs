@@ -51,6 +51,7 @@ pub async fn run_step(
         artifact_removals: persistence::chosen(&request.removals),
         confirm_remove_only_method: request.confirm_remove_only_method,
         fresh_password_reset: request.fresh_password_reset,
+        ..PlanOptions::default()
     };
     let log = records(context, incident_id)?;
     if step == Step::ResetPassword && !request.override_guard {
@@ -81,12 +82,6 @@ pub async fn run_step(
             )));
         }
     }
-    let mut planned =
-        parapet_remediate::plan(step, &target, &options, &log).map_err(remediate_error)?;
-    if !request.items.is_empty() {
-        planned.retain(|action| request.items.contains(&action.key));
-    }
-    let mut sink = StoreSink { context };
     let clock = chrono::Utc::now;
     let run = RunContext {
         actor,
@@ -97,6 +92,20 @@ pub async fn run_step(
         },
         clock: &clock,
     };
+    if step == Step::RetractPhish && !request.messages.is_empty() {
+        let objects = crate::retraction::retract_selected(context, &target, request, &run).await?;
+        return Ok(StepResult {
+            step: request.step,
+            objects,
+            new_password: None,
+        });
+    }
+    let mut planned =
+        parapet_remediate::plan(step, &target, &options, &log).map_err(remediate_error)?;
+    if !request.items.is_empty() {
+        planned.retain(|action| request.items.contains(&action.key));
+    }
+    let mut sink = StoreSink { context };
     let outcome = parapet_remediate::apply(
         Clients {
             app: &client,
@@ -232,7 +241,7 @@ fn unresolved_persistence(artifacts: &[Artifact], log: &[LogRecord]) -> usize {
         .count()
 }
 
-fn records(context: &AppContext, incident_id: &str) -> Result<Vec<LogRecord>, ApiError> {
+pub(crate) fn records(context: &AppContext, incident_id: &str) -> Result<Vec<LogRecord>, ApiError> {
     context
         .store()
         .actions(incident_id)?
@@ -246,8 +255,8 @@ fn records(context: &AppContext, incident_id: &str) -> Result<Vec<LogRecord>, Ap
 }
 
 /// The action log on SQLite.
-struct StoreSink<'a> {
-    context: &'a AppContext,
+pub(crate) struct StoreSink<'a> {
+    pub(crate) context: &'a AppContext,
 }
 
 impl ActionSink for StoreSink<'_> {
@@ -276,7 +285,7 @@ fn removal(delete: bool) -> Removal {
     }
 }
 
-fn object_result(object: &parapet_remediate::ObjectOutcome) -> ObjectResult {
+pub(crate) fn object_result(object: &parapet_remediate::ObjectOutcome) -> ObjectResult {
     let (outcome, message) = outcome_text(&object.outcome);
     ObjectResult {
         key: object.key.clone(),
@@ -303,6 +312,7 @@ fn action_view(record: &LogRecord) -> ActionView {
         sequence: u32::try_from(record.sequence).unwrap_or(u32::MAX),
         time: record.time.to_rfc3339(),
         actor: record.actor.clone(),
+        tenant_id: record.tenant_id.clone(),
         step: record.step,
         target: record.target.clone(),
         request: record.request.clone(),
@@ -313,7 +323,7 @@ fn action_view(record: &LogRecord) -> ActionView {
     }
 }
 
-fn remediate_error(error: parapet_remediate::RemediateError) -> ApiError {
+pub(crate) fn remediate_error(error: parapet_remediate::RemediateError) -> ApiError {
     use parapet_remediate::RemediateError as E;
     let code = match error {
         // The technician's step-3 choices, not Microsoft, are at fault.
@@ -324,7 +334,7 @@ fn remediate_error(error: parapet_remediate::RemediateError) -> ApiError {
 }
 
 /// The phish step 2 retracts: the technician's tag, else the one the evidence shows.
-fn phish(
+pub(crate) fn phish(
     context: &AppContext,
     incident: &parapet_store::IncidentRow,
 ) -> Result<Option<parapet_remediate::PhishMessage>, ApiError> {

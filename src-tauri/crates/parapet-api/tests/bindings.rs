@@ -6,9 +6,9 @@
 use parapet_api::dto::{
     ActionView, AppInfo, ArtifactAction, ArtifactRemoval, ArtifactStep, ArtifactView,
     ConsentRequest, CustomerTenant, EntraLicence, IncidentDetail, IncidentSummary, MailEntry,
-    ObjectResult, PartnerStatus, PhishView, RemediationState, RemovalChoice, ScanProgress,
-    ScanSummary, Settings, SignalView, StepRequest, StepResult, TargetedUserView, TenantFlags,
-    TenantOverview, TenantSummary,
+    MessageRef, ObjectResult, PartnerStatus, PhishCopy, PhishScope, PhishView, RemediationState,
+    RemovalChoice, ScanProgress, ScanSummary, Settings, SignalView, StepRequest, StepResult,
+    TargetedUserView, TenantCopies, TenantFlags, TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, ErrorCode};
 use std::path::{Path, PathBuf};
@@ -38,6 +38,10 @@ fn rendered() -> Vec<(String, String)> {
         one::<StepRequest>(),
         one::<MailEntry>(),
         one::<PhishView>(),
+        one::<PhishScope>(),
+        one::<MessageRef>(),
+        one::<TenantCopies>(),
+        one::<PhishCopy>(),
         one::<ObjectResult>(),
         one::<StepResult>(),
         one::<ActionView>(),

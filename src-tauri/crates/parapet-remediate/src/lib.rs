@@ -57,10 +57,12 @@ mod plan;
 
 pub use apply::{apply, Clients, Mode, RunContext};
 pub use error::{RemediateError, SinkError};
+pub use execute::find_copies;
 pub use isolation::check_tenant;
 pub use log::{verify_chain, ActionSink, LogEntry, LogRecord, MemorySink, Phase, TamperError};
 pub use model::{
-    Actor, Artifact, ArtifactKind, IncidentTarget, PhishMessage, PlanOptions, Removal, Step,
+    Actor, Artifact, ArtifactKind, IncidentTarget, MessageCopy, PhishMessage, PlanOptions, Removal,
+    Step,
 };
 pub use outcome::{ObjectOutcome, Outcome, StepOutcome, ONLY_METHOD_GUARD};
 pub use password::{generate_password, PASSWORD_LENGTH};

@@ -150,6 +150,24 @@ pub struct PhishMessage {
     pub subject: Option<String>,
 }
 
+/// One copy of a phishing mail in one mailbox, as [`crate::find_copies`] found it. Step 2
+/// moves exactly the copies the technician selected when the plan is given some.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageCopy {
+    /// The mailbox owner's user object id.
+    pub mailbox_id: String,
+    /// The mailbox owner's UPN, for people.
+    pub mailbox: String,
+    /// The message's Graph id in that mailbox.
+    pub message_id: String,
+    pub internet_message_id: Option<String>,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub received: Option<chrono::DateTime<chrono::Utc>>,
+    /// `Inbox`, `Junk Email`, `Deleted Items`, or `another folder`.
+    pub folder: String,
+}
+
 /// Disable (reversible) or delete (gone for good).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
@@ -165,6 +183,9 @@ pub enum Removal {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PlanOptions {
+    /// Step 2: move only these copies (each its own action) instead of every copy in the
+    /// tenant; they must belong to the plan's tenant.
+    pub phish_copies: Vec<MessageCopy>,
     pub inbox_rules: Removal,
     pub devices: Removal,
     pub inbound_connectors: Removal,

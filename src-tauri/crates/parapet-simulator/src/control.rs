@@ -224,4 +224,23 @@ impl SimControl {
         let id = st.resolve_tenant(tenant)?;
         st.data(&id)?.user(user).cloned().map(Value::Object)
     }
+
+    /// The messages of one mailbox (owner by id or UPN), as the simulator currently holds them.
+    pub fn messages(&self, tenant: &str, user: &str) -> Vec<Value> {
+        let st = self.app.lock();
+        let Some(data) = st.resolve_tenant(tenant).and_then(|id| st.data(&id)) else {
+            return Vec::new();
+        };
+        let Some(id) = data
+            .user(user)
+            .and_then(|u| u.get("id"))
+            .and_then(Value::as_str)
+        else {
+            return Vec::new();
+        };
+        data.messages
+            .get(id)
+            .map(|m| m.iter().cloned().map(Value::Object).collect())
+            .unwrap_or_default()
+    }
 }

@@ -30,6 +30,7 @@ mod activity;
 mod assemble;
 mod attacks;
 mod catalog;
+mod cross_tenant;
 mod demo;
 mod error;
 mod lookalikes;
@@ -43,6 +44,7 @@ mod world;
 use parapet_snapshot::Snapshot;
 
 pub use catalog::networks::{all_networks, Kind as NetworkKind, Network};
+pub use cross_tenant::{deliver_phish, DeliveredPhish};
 pub use demo::{demo_specs, demo_tenants};
 pub use error::TenantGenError;
 pub use spec::{AttackFamily, Licences, LookalikeFamily, TenantSpec};

@@ -20,7 +20,7 @@ export const STEPS: StepInfo[] = [
     number: 2,
     title: "Retract Phishing Emails",
     explanation:
-      "Moves the incident's phishing mail (same Message-ID, or same sender and subject) to Deleted Items in every mailbox of the tenant.",
+      "Moves the incident's phishing mail (same Message-ID, or same sender and subject) to Deleted Items: every copy in the tenant at once, or the copies you select, here and in your other tenants.",
     available: true,
   },
   {
@@ -44,6 +44,7 @@ export function request(step: number, overrides: Partial<StepRequest> = {}): Ste
   return {
     step,
     items: [],
+    messages: [],
     deleteInboxRules: true,
     deleteDevices: false,
     removeMailFlowRules: false,

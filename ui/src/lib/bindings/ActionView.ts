@@ -17,6 +17,11 @@ time: string,
  */
 actor: string, 
 /**
+ * The tenant the action touched: the incident's, or another one for a cross-tenant
+ * phish retraction.
+ */
+tenantId: string, 
+/**
  * Step number.
  */
 step: number, 

@@ -19,12 +19,21 @@ pub fn keyring_available() -> bool {
 
 /// A simulator serving `snapshot` (consented), and a workspace in `dir` whose technician
 /// signed in to it (which also created the MSP app).
+#[allow(dead_code)] // not every test binary uses every helper
 pub async fn signed_in(
     snapshot: parapet_snapshot::Snapshot,
     dir: &std::path::Path,
 ) -> (AppContext, RunningSimulator) {
+    signed_in_to_all(vec![snapshot], dir).await
+}
+
+/// As [`signed_in`], with several customer tenants.
+pub async fn signed_in_to_all(
+    snapshots: Vec<parapet_snapshot::Snapshot>,
+    dir: &std::path::Path,
+) -> (AppContext, RunningSimulator) {
     let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
-        snapshots: vec![snapshot],
+        snapshots,
         consented: true,
         ..Default::default()
     })

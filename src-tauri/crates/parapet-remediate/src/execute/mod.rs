@@ -6,6 +6,7 @@ mod directory;
 mod mail;
 mod password;
 mod retract;
+pub use retract::find_copies;
 
 use parapet_graph::{ApiVersion, BatchRequest, GraphError, TenantClient};
 use parapet_secrets::Sensitive;
@@ -133,6 +134,10 @@ pub(crate) async fn execute(
             user_id, synced, ..
         } => password::reset(clients, target, user_id, *synced).await,
         Operation::RetractPhish { phish } => retract::retract(app, phish).await,
+        Operation::MoveMessage {
+            mailbox_id,
+            message_id,
+        } => retract::move_copy(app, mailbox_id, message_id).await,
         Operation::MarkRemediated => Executed::succeeded().detail(serde_json::json!({
             "state": "remediated",
         })),

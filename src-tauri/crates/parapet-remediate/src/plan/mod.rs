@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::RemediateError;
 use crate::log::{key_done, LogRecord};
-use crate::model::{IncidentTarget, PhishMessage, PlanOptions, Removal, Step};
+use crate::model::{IncidentTarget, MessageCopy, PhishMessage, PlanOptions, Removal, Step};
 
 /// One action of a step, with its stable key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +110,11 @@ pub enum Operation {
     RetractPhish {
         phish: PhishMessage,
     },
+    /// Moves one selected copy of the mail to Deleted Items.
+    MoveMessage {
+        mailbox_id: String,
+        message_id: String,
+    },
     MarkRemediated,
 }
 
@@ -122,6 +127,9 @@ pub fn plan(
 ) -> Result<Vec<PlannedAction>, RemediateError> {
     let drafts = match step {
         Step::Contain => containment::contain(target),
+        Step::RetractPhish if !options.phish_copies.is_empty() => {
+            options.phish_copies.iter().map(move_copy).collect()
+        }
         Step::RetractPhish => vec![retract(target)?],
         Step::RemovePersistence => persistence::remove(target, options)?,
         Step::ResetPassword => vec![password::reset(target, options)],
@@ -190,4 +198,21 @@ fn retract(target: &IncidentTarget) -> Result<Draft, RemediateError> {
         request: "GET /v1.0/users/{id}/messages?$filter=…, POST /v1.0/users/{id}/messages/{id}/move deleteditems".into(),
         operation: Operation::RetractPhish { phish },
     })
+}
+
+fn move_copy(copy: &MessageCopy) -> Draft {
+    Draft {
+        object: format!("message:{}:{}", copy.mailbox_id, copy.message_id),
+        target: format!(
+            "message \"{}\" in {} ({})",
+            copy.subject.as_deref().unwrap_or("(no subject)"),
+            copy.mailbox,
+            copy.folder
+        ),
+        request: "POST /v1.0/users/{id}/messages/{id}/move deleteditems".into(),
+        operation: Operation::MoveMessage {
+            mailbox_id: copy.mailbox_id.clone(),
+            message_id: copy.message_id.clone(),
+        },
+    }
 }

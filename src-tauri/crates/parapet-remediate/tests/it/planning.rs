@@ -341,3 +341,62 @@ fn step_2_needs_a_message_and_step_6_is_a_log_entry() {
     }
     assert_eq!(Step::from_number(7), None);
 }
+
+#[test]
+fn selected_copies_are_one_action_each_and_finished_ones_stay_done() {
+    let mut t = target(false, true);
+    t.phish = Some(PhishMessage {
+        internet_message_id: Some("<x@evil.example>".into()),
+        ..PhishMessage::default()
+    });
+    let copy = |mailbox: &str, message: &str| parapet_remediate::MessageCopy {
+        mailbox_id: mailbox.into(),
+        mailbox: format!("{mailbox}@contoso.com"),
+        message_id: message.into(),
+        internet_message_id: Some("<x@evil.example>".into()),
+        sender: Some("jane@contoso.com".into()),
+        subject: Some("<b>Invoice</b>".into()),
+        received: None,
+        folder: "Inbox".into(),
+    };
+    let options = PlanOptions {
+        phish_copies: vec![copy("u-2", "AAMk1"), copy("u-3", "AAMk2")],
+        ..PlanOptions::default()
+    };
+    assert_eq!(
+        keys(Step::RetractPhish, &t, &options),
+        vec!["2:message:u-2:AAMk1", "2:message:u-3:AAMk2"]
+    );
+    let planned = plan(Step::RetractPhish, &t, &options, &[]).unwrap();
+    assert_eq!(
+        planned[0].operation,
+        Operation::MoveMessage {
+            mailbox_id: "u-2".into(),
+            message_id: "AAMk1".into()
+        }
+    );
+    assert_eq!(
+        planned[0].target,
+        "message \"<b>Invoice</b>\" in u-2@contoso.com (Inbox)"
+    );
+    let finished = LogEntry {
+        time: clock(),
+        actor: "tech@msp.example".into(),
+        tenant_id: t.tenant_id.clone(),
+        incident_id: t.incident_id.clone(),
+        step: 2,
+        action_key: "2:message:u-2:AAMk1".into(),
+        target: planned[0].target.clone(),
+        request: planned[0].request.clone(),
+        phase: Phase::Finished,
+        result: Some(Outcome::Succeeded),
+        evidence: None,
+        detail: None,
+    }
+    .seal(None);
+    let again = plan(Step::RetractPhish, &t, &options, &[finished]).unwrap();
+    assert_eq!(
+        again.iter().map(|a| a.already_done).collect::<Vec<_>>(),
+        vec![true, false]
+    );
+}

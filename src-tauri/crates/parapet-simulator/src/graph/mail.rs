@@ -41,6 +41,16 @@ pub fn route(
         ("GET", ["mailFolders", folder, "messages"]) => {
             messages(st, ctx, req, user_id, Some(folder))
         }
+        ("GET", ["mailFolders", folder]) => match well_known_folder(st, ctx, user_id, folder) {
+            Some(record) => entity(
+                ctx,
+                req,
+                &record,
+                &format!("users('{user_id}')/mailFolders"),
+                None,
+            ),
+            None => item_not_found(ctx),
+        },
         ("GET", ["messages"]) => messages(st, ctx, req, user_id, None),
         ("GET", ["messages", id]) => match find_message(st, ctx, user_id, id) {
             Some(msg) => entity(
@@ -396,4 +406,46 @@ fn move_message(
     out.insert("@odata.type".into(), json!("#microsoft.graph.message"));
     out.extend(with_message_defaults(&moved));
     SimResponse::json(201, Value::Object(out))
+}
+
+/// A well-known folder as a mailFolder resource. Its `id` is the well-known name, the same
+/// value this simulator keeps in messages' `parentFolderId` (Microsoft's ids are opaque, and
+/// clients resolve them through this call either way).
+fn well_known_folder(st: &SimState, ctx: &Ctx, user_id: &str, folder: &str) -> Option<Record> {
+    let name = folder.to_ascii_lowercase();
+    let display = match name.as_str() {
+        "inbox" => "Inbox",
+        "sentitems" => "Sent Items",
+        "deleteditems" => "Deleted Items",
+        "junkemail" => "Junk Email",
+        "archive" => "Archive",
+        "drafts" => "Drafts",
+        "outbox" => "Outbox",
+        _ => return None,
+    };
+    let held = st
+        .data(&ctx.tenant_id)
+        .and_then(|d| d.messages.get(user_id))
+        .map(|list| {
+            list.iter()
+                .filter(|r| {
+                    str_field(r, "parentFolderId").is_some_and(|f| f.eq_ignore_ascii_case(&name))
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let unread = held
+        .iter()
+        .filter(|r| r.get("isRead").and_then(Value::as_bool) == Some(false))
+        .count();
+    let json = json!({
+        "id": name,
+        "displayName": display,
+        "parentFolderId": "msgfolderroot",
+        "childFolderCount": 0,
+        "unreadItemCount": unread,
+        "totalItemCount": held.len(),
+        "isHidden": false,
+    });
+    json.as_object().cloned()
 }
