@@ -169,14 +169,21 @@ pub struct MessageCopy {
 }
 
 /// Disable (reversible) or delete (gone for good).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Removal {
     #[default]
     Disable,
     Delete,
+}
+
+impl Removal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Removal::Disable => "disable",
+            Removal::Delete => "delete",
+        }
+    }
 }
 
 /// The technician's choices for a step.
@@ -226,15 +233,6 @@ pub enum Actor {
     /// A technician's UPN.
     Technician(String),
     AutomaticResponse,
-}
-
-impl Removal {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Removal::Disable => "disable",
-            Removal::Delete => "delete",
-        }
-    }
 }
 
 impl std::fmt::Display for Actor {
