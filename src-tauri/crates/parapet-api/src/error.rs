@@ -104,3 +104,65 @@ impl From<parapet_graph::GraphError> for ApiError {
         Self::new(code, error.to_string())
     }
 }
+
+impl From<parapet_collect::CollectError> for ApiError {
+    fn from(error: parapet_collect::CollectError) -> Self {
+        use parapet_collect::CollectError as C;
+        let message = error.to_string();
+        match error {
+            // Microsoft's failure decides the code (consent, sign-in, permission, throttling);
+            // the message keeps which source of which tenant it was.
+            C::Graph { error, .. } => Self::new(ApiError::from(*error).code, message),
+            C::Store { .. } | C::StoreLock { .. } => Self::storage(message),
+            C::Task { .. } => Self::new(ErrorCode::Internal, message),
+        }
+    }
+}
+
+impl From<parapet_remediate::RemediateError> for ApiError {
+    fn from(error: parapet_remediate::RemediateError) -> Self {
+        use parapet_remediate::RemediateError as R;
+        let code = match &error {
+            R::StepNotAvailable { .. } | R::UnknownArtifactKind { .. } => ErrorCode::InvalidInput,
+            // The technician's step-3 choices name an artifact or removal that does not apply.
+            R::UnknownArtifact { .. } | R::RemovalNotOffered { .. } => ErrorCode::InvalidInput,
+            R::Log { .. } => ErrorCode::Storage,
+            // Refused before any request: a bug, never something the technician caused.
+            R::TenantMismatch { .. } | R::ForeignAction { .. } => ErrorCode::Internal,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_keep_a_code_the_ui_can_act_on() {
+        let not_consented = parapet_collect::CollectError::Graph {
+            tenant: "t".into(),
+            what: "signIns",
+            error: Box::new(parapet_graph::GraphError::NotConsented {
+                tenant: "t".into(),
+                description: "AADSTS65001".into(),
+            }),
+        };
+        let error = ApiError::from(not_consented);
+        assert_eq!(error.code, ErrorCode::NotConsented);
+        assert!(error.message.contains("signIns"), "{}", error.message);
+        let lock = parapet_collect::CollectError::StoreLock { tenant: "t".into() };
+        assert_eq!(ApiError::from(lock).code, ErrorCode::Storage);
+        let early = parapet_remediate::RemediateError::StepNotAvailable {
+            step: 2,
+            reason: "no phish".into(),
+        };
+        assert_eq!(ApiError::from(early).code, ErrorCode::InvalidInput);
+        let mismatch = parapet_remediate::RemediateError::TenantMismatch {
+            incident: "i".into(),
+            target_tenant: "a".into(),
+            client_tenant: "b".into(),
+        };
+        assert_eq!(ApiError::from(mismatch).code, ErrorCode::Internal);
+    }
+}

@@ -35,8 +35,7 @@ pub async fn scan_tenant(
                 records: p.records,
             });
         })
-        .await
-        .map_err(|e| ApiError::new(ErrorCode::Microsoft, e.to_string()))?;
+        .await?;
     let total = u32::try_from(parapet_collect::PHASES.len() + 1).unwrap_or(u32::MAX);
     progress(ScanProgress {
         phase: "Detecting".into(),

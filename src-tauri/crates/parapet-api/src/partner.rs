@@ -194,6 +194,16 @@ pub(crate) fn partner_client(context: &AppContext) -> Result<TenantClient, ApiEr
                 "sign in to your partner tenant first",
             )
         })?;
+    delegated_client(context, &tenant_id)
+}
+
+/// A Graph client for `tenant_id` on the technician's delegated token: the partner tenant, or
+/// a customer reached through GDAP (for the calls Microsoft allows only delegated, such as
+/// `resetPassword` with writeback).
+pub(crate) fn delegated_client(
+    context: &AppContext,
+    tenant_id: &str,
+) -> Result<TenantClient, ApiError> {
     let refresh_token = context
         .keyring()
         .get(&refresh_token_key())?
@@ -209,7 +219,7 @@ pub(crate) fn partner_client(context: &AppContext) -> Result<TenantClient, ApiEr
         let _ = keyring.set(&refresh_token_key(), &rotated);
     });
     Ok(context.connection().client.for_tenant(
-        TenantId::new(&tenant_id)?,
+        TenantId::new(tenant_id)?,
         Credentials::PartnerRefreshToken {
             client_id: PUBLIC_CLIENT_ID.to_string(),
             client_secret: None,

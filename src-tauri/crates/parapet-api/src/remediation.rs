@@ -106,10 +106,15 @@ pub async fn run_step(
         planned.retain(|action| request.items.contains(&action.key));
     }
     let mut sink = StoreSink { context };
+    // Microsoft allows resetPassword (writeback for synced users) only to a delegated caller:
+    // the technician, through GDAP. Without a sign-in the step explains what to do instead.
+    let delegated = (step == Step::ResetPassword)
+        .then(|| crate::partner::delegated_client(context, &incident.tenant_id).ok())
+        .flatten();
     let outcome = parapet_remediate::apply(
         Clients {
             app: &client,
-            delegated: None,
+            delegated: delegated.as_ref(),
         },
         &target,
         &planned,
@@ -324,13 +329,7 @@ fn action_view(record: &LogRecord) -> ActionView {
 }
 
 pub(crate) fn remediate_error(error: parapet_remediate::RemediateError) -> ApiError {
-    use parapet_remediate::RemediateError as E;
-    let code = match error {
-        // The technician's step-3 choices, not Microsoft, are at fault.
-        E::UnknownArtifact { .. } | E::RemovalNotOffered { .. } => ErrorCode::InvalidInput,
-        _ => ErrorCode::Microsoft,
-    };
-    ApiError::new(code, error.to_string())
+    ApiError::from(error)
 }
 
 /// The phish step 2 retracts: the technician's tag, else the one the evidence shows.

@@ -71,7 +71,25 @@ pub fn demo_specs(end: DateTime<Utc>) -> Vec<TenantSpec> {
     vec![dental, landscaping, logistics]
 }
 
-/// The demo tenants, generated.
+/// The demo tenants, generated. The dental group's compromised account also mailed its phish
+/// to three people at the landscaping firm, so the Cross-Tenant Phish panel has work to do.
 pub fn demo_tenants(end: DateTime<Utc>) -> Result<Vec<Generated>, TenantGenError> {
-    demo_specs(end).iter().map(generate).collect()
+    let mut tenants: Vec<Generated> = demo_specs(end)
+        .iter()
+        .map(generate)
+        .collect::<Result<_, _>>()?;
+    if let [dental, landscaping, ..] = tenants.as_mut_slice() {
+        for victim in &dental.truth.compromised {
+            let sent = crate::deliver_phish(
+                &dental.snapshot,
+                &victim.user_principal_name,
+                &mut landscaping.snapshot,
+                3,
+            )?;
+            if sent.is_some() {
+                break;
+            }
+        }
+    }
+    Ok(tenants)
 }

@@ -119,3 +119,46 @@ fn logs_are_newest_first_and_inside_the_window() {
         );
     }
 }
+
+/// The dental group's compromised account mailed its phish to the landscaping firm too: the
+/// demo's Cross-Tenant Phish panel has copies to find.
+#[test]
+fn the_demo_phish_reached_a_second_tenant() {
+    let demos = demo_tenants(end()).unwrap();
+    let dental = &demos[0];
+    let senders: Vec<&str> = dental
+        .truth
+        .compromised
+        .iter()
+        .map(|c| c.user_principal_name.as_str())
+        .collect();
+    let landscaping = &demos[1];
+    let received: Vec<_> = landscaping
+        .snapshot
+        .messages
+        .values()
+        .flatten()
+        .filter(|m| {
+            m.from
+                .as_ref()
+                .and_then(|f| f.address())
+                .is_some_and(|a| senders.contains(&a))
+        })
+        .collect();
+    assert_eq!(received.len(), 3, "{received:?}");
+    let id = received[0].internet_message_id.as_deref().unwrap();
+    let home_copies = dental
+        .snapshot
+        .messages
+        .values()
+        .flatten()
+        .filter(|m| m.internet_message_id.as_deref() == Some(id))
+        .count();
+    assert!(
+        home_copies >= 5,
+        "the phish, not everyday mail: {home_copies} copies at home"
+    );
+    assert!(received
+        .iter()
+        .all(|m| m.internet_message_id.as_deref() == Some(id)));
+}
