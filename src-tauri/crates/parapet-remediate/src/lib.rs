@@ -16,14 +16,14 @@
 //!   shows as finished are not repeated; an object already in the desired state (or gone) is
 //!   AlreadyDone, not an error; a started-but-unfinished action is re-checked against the
 //!   tenant, and an interrupted password reset is reported as "a password may have been set".
-//! - Step 3 treats each artifact as the technician chose ([`PlanOptions::artifact_removals`],
-//!   else its kind's default); a choice its kind does not offer ([`ArtifactKind::removals`])
-//!   refuses the plan. Kinds with a choice name it in the key ([`persistence_key`]), so
-//!   deleting a rule disabled earlier is a new action, not "already done".
 //! - Passwords come from the OS random source, live only in [`parapet_secrets::Sensitive`], are
 //!   handed to the caller once in [`StepOutcome::new_password`], and are never logged, stored,
 //!   serialized or printed; the log records only that a password was set.
 //! - Microsoft's error code and message are kept verbatim in [`Outcome::Failed`].
+//! - Step 3 treats each artifact as the technician chose ([`PlanOptions::artifact_removals`],
+//!   else its kind's default); a choice its kind does not offer ([`ArtifactKind::removals`])
+//!   refuses the plan. Kinds with a choice name it in the key ([`persistence_key`]), so
+//!   deleting a rule disabled earlier is a new action, not "already done".
 //!
 //! ```no_run
 //! use parapet_remediate::{apply, plan, Actor, Clients, IncidentTarget, MemorySink, Mode,
