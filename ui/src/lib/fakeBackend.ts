@@ -1,19 +1,34 @@
 // An in-memory backend with the same contract as the Rust API, for UI tests.
 import {
   IpcError,
+  type ArtifactStep,
   type Backend,
   type CustomerTenant,
   type IncidentDetail,
   type PartnerStatus,
   type PhishCopy,
+  type RemovalChoice,
   type Settings,
+  type StepRequest,
   type TenantSummary,
 } from "./ipc";
 
 export interface FakeBackend extends Backend {
   saved: Settings[];
   opened: string[];
+  /** Every remediation step request, in order. */
+  requests: StepRequest[];
 }
+
+// As parapet-remediate: kinds with a choice, the one thing done to the others, and keys.
+const CHOICE_KINDS = ["inbox_rule", "device", "inbound_connector", "transport_rule"];
+const offered = (type: string): RemovalChoice[] =>
+  CHOICE_KINDS.includes(type) ? ["disable", "delete"] : type === "service_principal" ? ["disable"] : ["delete"];
+const persistenceKey = (type: string, id: string, removal: RemovalChoice) =>
+  CHOICE_KINDS.includes(type) ? `3:${type}:${removal}:${id}` : `3:${type}:${id}`;
+/** The guard message of the engine; a fake MFA method whose id starts with "only-" is the user's only one. */
+export const ONLY_METHOD_GUARD =
+  "this is the user's only multifactor method besides the password; deleting it needs the technician's explicit confirmation";
 
 export function fakeBackend(
   initial: TenantSummary[] = [],
@@ -28,6 +43,65 @@ export function fakeBackend(
   const consented = new Set<string>();
   const pending = new Map<string, string>();
   const completed = new Set<number>();
+  const requests: StepRequest[] = [];
+  // Step-3 action key → its latest result, per incident.
+  const logged = new Map<string, Map<string, { outcome: string; message: string | null }>>();
+  const logOf = (incidentId: string) => {
+    const log = logged.get(incidentId) ?? new Map<string, { outcome: string; message: string | null }>();
+    logged.set(incidentId, log);
+    return log;
+  };
+  const artifactSteps = (found: IncidentDetail): ArtifactStep[] =>
+    found.persistence
+      .filter((a, i, all) => all.findIndex((b) => b.type === a.type && b.id === a.id) === i)
+      .map((a) => ({
+        type: a.type,
+        id: a.id,
+        summary: a.summary,
+        actions: offered(a.type).map((removal) => {
+          const key = persistenceKey(a.type, a.id, removal);
+          const entry = logOf(found.summary.id).get(key);
+          return {
+            removal,
+            key,
+            outcome: entry?.outcome ?? null,
+            message: entry?.message ?? null,
+            needsConfirmation: entry?.message === ONLY_METHOD_GUARD,
+          };
+        }),
+      }));
+  const removePersistence = (found: IncidentDetail, request: StepRequest) => {
+    const artifacts = artifactSteps(found);
+    for (const choice of request.removals) {
+      const named = artifacts.filter((a) => a.id === choice.artifactId);
+      if (named.length === 0) throw new IpcError("invalid_input", `the incident has no persistence artifact "${choice.artifactId}" to choose a removal for`);
+      const refused = named.find((a) => !offered(a.type).includes(choice.removal));
+      if (refused) throw new IpcError("invalid_input", `the ${refused.type} "${refused.id}" cannot be ${choice.removal}d`);
+    }
+    const kindDefault = (type: string): RemovalChoice => {
+      const flag = { inbox_rule: request.deleteInboxRules, device: request.deleteDevices }[type] ?? request.removeMailFlowRules;
+      return flag ? "delete" : "disable";
+    };
+    const log = logOf(found.summary.id);
+    return artifacts
+      .map((a) => {
+        const chosen = request.removals.find((r) => r.artifactId === a.id)?.removal;
+        const removal = chosen ?? (CHOICE_KINDS.includes(a.type) ? kindDefault(a.type) : offered(a.type)[0] ?? "delete");
+        return { a, key: persistenceKey(a.type, a.id, removal) };
+      })
+      .filter(({ key }) => request.items.length === 0 || request.items.includes(key))
+      .map(({ a, key }) => {
+        const before = log.get(key)?.outcome;
+        const entry =
+          before === "succeeded" || before === "already_done"
+            ? { outcome: "already_done", message: "an earlier run finished it" }
+            : a.type === "auth_method" && a.id.startsWith("only-") && !request.confirmRemoveOnlyMethod
+              ? { outcome: "skipped", message: ONLY_METHOD_GUARD }
+              : { outcome: "succeeded", message: null };
+        log.set(key, entry);
+        return { key, target: `${a.type} ${a.id}`, request: "fake", outcome: entry.outcome, message: entry.message, guidance: null };
+      });
+  };
   const scans = new Map<string, import("./ipc").ScanSummary>();
   const copies: PhishCopy[] = structuredClone(phishCopies);
   const find = (id: string) => {
@@ -47,6 +121,7 @@ export function fakeBackend(
   return {
     saved,
     opened,
+    requests,
     partnerStatus: async () => structuredClone(partner),
     signIn: async () => {
       partner = { signedIn: true, partnerTenantId: "partner", technicianUpn: "tech@msp.example", mspAppId: "app" };
@@ -129,6 +204,8 @@ export function fakeBackend(
     runRemediationStep: async (incidentId, request) => {
       const found = incidents.find((i) => i.summary.id === incidentId);
       if (!found) throw new IpcError("not_found", `incident ${incidentId} not found`);
+      // JSON, not structuredClone: the UI may pass $state proxies, which cannot be cloned.
+      requests.push(JSON.parse(JSON.stringify(request)) as StepRequest);
       if (request.step === 2 && request.messages.length > 0) {
         const moved = copies.filter((c) =>
           request.messages.some((m) => m.tenantId === c.reference.tenantId && m.mailboxId === c.reference.mailboxId && m.messageId === c.reference.messageId),
@@ -147,20 +224,32 @@ export function fakeBackend(
           newPassword: null,
         };
       }
+      const objects =
+        request.step === 3
+          ? removePersistence(found, request)
+          : [{ key: `${request.step}:x`, target: "jane@contoso.example", request: "POST /v1.0/x", outcome: "succeeded", message: null, guidance: null }];
       completed.add(request.step);
       if (request.step === 6) found.summary.status = "remediated";
       return {
         step: request.step,
-        objects: [{ key: `${request.step}:x`, target: "jane@contoso.example", request: "POST /v1.0/x", outcome: "succeeded", message: null, guidance: null }],
+        objects,
         newPassword: request.step === 4 ? "Fake-Pa55word-Once!" : null,
       };
     },
-    remediationState: async () => ({
-      completedSteps: [...completed].sort(),
-      unresolvedPersistence: completed.has(3) ? 0 : 1,
-      actions: [],
-      tampered: null,
-    }),
+    remediationState: async (incidentId) => {
+      const found = incidents.find((i) => i.summary.id === incidentId);
+      if (!found) throw new IpcError("not_found", `incident ${incidentId} not found`);
+      const persistence = artifactSteps(found);
+      return {
+        completedSteps: [...completed].sort(),
+        unresolvedPersistence: persistence.filter(
+          (a) => !a.actions.some((x) => x.outcome === "succeeded" || x.outcome === "already_done"),
+        ).length,
+        actions: [],
+        tampered: null,
+        persistence,
+      };
+    },
     appInfo: async () => ({ version: "0.0.0-test", dataDir: "/tmp/parapet-test", demo: false }),
     listTenants: async () => {
       const billableUsers = tenants.reduce((sum, t) => sum + t.billableUsers, 0);

@@ -14,6 +14,10 @@ import type { TenantCopies } from "./bindings/TenantCopies";
 import type { ScanProgress } from "./bindings/ScanProgress";
 import type { ScanSummary } from "./bindings/ScanSummary";
 import type { RemediationState } from "./bindings/RemediationState";
+import type { ArtifactAction } from "./bindings/ArtifactAction";
+import type { ArtifactRemoval } from "./bindings/ArtifactRemoval";
+import type { ArtifactStep } from "./bindings/ArtifactStep";
+import type { RemovalChoice } from "./bindings/RemovalChoice";
 import type { StepRequest } from "./bindings/StepRequest";
 import type { StepResult } from "./bindings/StepResult";
 import type { ErrorCode } from "./bindings/ErrorCode";
@@ -25,6 +29,10 @@ import type { TenantSummary } from "./bindings/TenantSummary";
 
 export type {
   AppInfo,
+  ArtifactAction,
+  ArtifactRemoval,
+  ArtifactStep,
+  RemovalChoice,
   ConsentRequest,
   CustomerTenant,
   EntraLicence,

@@ -343,6 +343,9 @@ pub struct StepRequest {
     pub delete_devices: bool,
     /// Remove inbound connectors and transport rules instead of disabling them.
     pub remove_mail_flow_rules: bool,
+    /// Step 3: per artifact, a removal overriding the three switches above. A removal the
+    /// artifact's kind does not offer (disabling a consent grant) is refused as invalid input.
+    pub removals: Vec<ArtifactRemoval>,
     /// Allow deleting the user's only MFA method.
     pub confirm_remove_only_method: bool,
     /// Reset the password although step 3 has unresolved items.
@@ -351,6 +354,24 @@ pub struct StepRequest {
     pub fresh_password_reset: bool,
     /// Plan and report only; nothing is sent or logged.
     pub dry_run: bool,
+}
+
+/// Disable or delete one step-3 artifact.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactRemoval {
+    /// The artifact's id, as in [`ArtifactView::id`].
+    pub artifact_id: String,
+    /// What to do with it.
+    pub removal: RemovalChoice,
+}
+
+/// Disable (reversible) or delete (gone for good; "remove" for mail-flow rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalChoice {
+    Disable,
+    Delete,
 }
 
 /// One object's result in a step.
@@ -431,4 +452,40 @@ pub struct RemediationState {
     pub actions: Vec<ActionView>,
     /// `None` when the hash chain verifies, else where it was altered.
     pub tampered: Option<String>,
+    /// Every persistence artifact of the incident, as step 3 would treat it.
+    pub persistence: Vec<ArtifactStep>,
+}
+
+/// One persistence artifact in the step-3 list, with what the log shows for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactStep {
+    /// The snapshot spec's type (`inbox_rule`, `oauth_grant`, ...).
+    #[serde(rename = "type")]
+    #[ts(rename = "type")]
+    pub kind: String,
+    /// Its id in the source data.
+    pub id: String,
+    /// What it is (may quote attacker-controlled names: render as text).
+    pub summary: String,
+    /// One per removal its kind offers: two when the technician chooses between disabling
+    /// and deleting, else the one thing step 3 does to it.
+    pub actions: Vec<ArtifactAction>,
+}
+
+/// One way of removing an artifact: its action key for `items`, and its latest logged result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactAction {
+    /// What this action does to the artifact.
+    pub removal: RemovalChoice,
+    /// The step-3 action key.
+    pub key: String,
+    /// The latest finished result in the log (`succeeded`, `already_done`, `failed`,
+    /// `skipped`); `None` when it never ran.
+    pub outcome: Option<String>,
+    /// Microsoft's error, or why it was skipped or already done.
+    pub message: Option<String>,
+    /// The only-method guard stopped it: it runs with `confirmRemoveOnlyMethod`.
+    pub needs_confirmation: bool,
 }

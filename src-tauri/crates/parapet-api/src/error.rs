@@ -124,6 +124,8 @@ impl From<parapet_remediate::RemediateError> for ApiError {
         use parapet_remediate::RemediateError as R;
         let code = match &error {
             R::StepNotAvailable { .. } | R::UnknownArtifactKind { .. } => ErrorCode::InvalidInput,
+            // The technician's step-3 choices name an artifact or removal that does not apply.
+            R::UnknownArtifact { .. } | R::RemovalNotOffered { .. } => ErrorCode::InvalidInput,
             R::Log { .. } => ErrorCode::Storage,
             // Refused before any request: a bug, never something the technician caused.
             R::TenantMismatch { .. } | R::ForeignAction { .. } => ErrorCode::Internal,

@@ -10,6 +10,8 @@ use parapet_remediate::{
 };
 use parapet_store::{EntraLicence, SettingKey};
 
+mod persistence;
+
 /// Runs one step as the signed-in technician (the log names them).
 pub async fn run_step_as_technician(
     context: &AppContext,
@@ -46,6 +48,7 @@ pub async fn run_step(
         devices: removal(request.delete_devices),
         inbound_connectors: removal(request.remove_mail_flow_rules),
         transport_rules: removal(request.remove_mail_flow_rules),
+        artifact_removals: persistence::chosen(&request.removals),
         confirm_remove_only_method: request.confirm_remove_only_method,
         fresh_password_reset: request.fresh_password_reset,
         ..PlanOptions::default()
@@ -142,12 +145,14 @@ pub async fn state(context: &AppContext, incident_id: &str) -> Result<Remediatio
         .err()
         .map(|e| e.to_string());
     let completed_steps = completed_steps(&log);
-    let unresolved = unresolved_persistence(&artifacts(&incident.detail)?, &log);
+    let artifacts = artifacts(&incident.detail)?;
+    let unresolved = unresolved_persistence(&artifacts, &log);
     Ok(RemediationState {
         completed_steps,
         unresolved_persistence: u32::try_from(unresolved).unwrap_or(u32::MAX),
         actions: log.iter().map(action_view).collect(),
         tampered,
+        persistence: persistence::steps(&artifacts, &log),
     })
 }
 

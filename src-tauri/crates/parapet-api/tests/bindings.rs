@@ -4,11 +4,11 @@
 //! changing a type in `parapet_api::dto`.
 
 use parapet_api::dto::{
-    ActionView, AppInfo, ArtifactView, ConsentRequest, CustomerTenant, EntraLicence,
-    IncidentDetail, IncidentSummary, MailEntry, MessageRef, ObjectResult, PartnerStatus, PhishCopy,
-    PhishScope, PhishView, RemediationState, ScanProgress, ScanSummary, Settings, SignalView,
-    StepRequest, StepResult, TargetedUserView, TenantCopies, TenantFlags, TenantOverview,
-    TenantSummary,
+    ActionView, AppInfo, ArtifactAction, ArtifactRemoval, ArtifactStep, ArtifactView,
+    ConsentRequest, CustomerTenant, EntraLicence, IncidentDetail, IncidentSummary, MailEntry,
+    MessageRef, ObjectResult, PartnerStatus, PhishCopy, PhishScope, PhishView, RemediationState,
+    RemovalChoice, ScanProgress, ScanSummary, Settings, SignalView, StepRequest, StepResult,
+    TargetedUserView, TenantCopies, TenantFlags, TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, ErrorCode};
 use std::path::{Path, PathBuf};
@@ -46,6 +46,10 @@ fn rendered() -> Vec<(String, String)> {
         one::<StepResult>(),
         one::<ActionView>(),
         one::<RemediationState>(),
+        one::<ArtifactStep>(),
+        one::<ArtifactAction>(),
+        one::<ArtifactRemoval>(),
+        one::<RemovalChoice>(),
         one::<Settings>(),
         one::<ApiError>(),
         one::<ErrorCode>(),

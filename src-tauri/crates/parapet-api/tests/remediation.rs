@@ -3,7 +3,8 @@
 
 mod support;
 
-use parapet_api::dto::StepRequest;
+use parapet_api::dto::{ArtifactRemoval, ArtifactStep, RemovalChoice, StepRequest};
+use parapet_api::ErrorCode;
 use support::{keyring_available, signed_in};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -171,5 +172,201 @@ async fn a_lost_app_secret_gets_a_new_secret_on_the_same_app() {
     parapet_api::onboarding::onboard(&context, &tenant_id)
         .await
         .expect("the new secret works for the tenant that consented to the app");
+    simulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn step_3_deletes_one_rule_and_disables_another_as_the_technician_chose() {
+    if !keyring_available() {
+        return;
+    }
+    let mut spec = parapet_tenantgen::TenantSpec::new(
+        7,
+        "Api Choice Test",
+        "apichoicetest.example",
+        10,
+        30,
+        chrono::Utc::now(),
+    );
+    spec.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
+    let mut generated = parapet_tenantgen::generate(&spec).unwrap();
+    let victim = generated.truth.compromised[0].user_principal_name.clone();
+    let victim_id = generated
+        .snapshot
+        .users
+        .iter()
+        .find(|u| u.user_principal_name == victim)
+        .unwrap()
+        .id
+        .clone();
+    // The attacker left the same rule twice: two artifacts for the technician to treat apart.
+    let rules = generated
+        .snapshot
+        .message_rules
+        .get_mut(&victim_id)
+        .unwrap();
+    let attacker_rules: Vec<String> = generated.truth.compromised[0]
+        .persistence
+        .iter()
+        .filter(|a| a.kind == "inbox_rule")
+        .map(|a| a.id.clone())
+        .collect();
+    let mut twin = rules
+        .iter()
+        .find(|r| attacker_rules.contains(&r.id))
+        .expect("the attacker's rule is in the snapshot")
+        .clone();
+    twin.id = format!("{}Twin", twin.id);
+    rules.push(twin);
+    let tenant_id = generated.snapshot.tenant.id.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let (context, simulator) = signed_in(generated.snapshot, dir.path()).await;
+    let control = simulator.control();
+    parapet_api::onboarding::onboard(&context, &tenant_id)
+        .await
+        .unwrap();
+    parapet_api::live_scan::scan_tenant(&context, &tenant_id, &|_| {})
+        .await
+        .unwrap();
+    let incident = parapet_api::incidents::list(&context, Some(&tenant_id))
+        .unwrap()
+        .into_iter()
+        .find(|i| i.user_principal_name == victim)
+        .expect("an incident for the victim");
+    parapet_api::incidents::publish(&context, &incident.id).unwrap();
+
+    let state = parapet_api::remediation::state(&context, &incident.id)
+        .await
+        .unwrap();
+    let listed: Vec<&ArtifactStep> = state
+        .persistence
+        .iter()
+        .filter(|a| a.kind == "inbox_rule")
+        .collect();
+    assert_eq!(
+        listed.len(),
+        2,
+        "both rules are listed: {:?}",
+        state.persistence
+    );
+    for artifact in &listed {
+        let offered: Vec<RemovalChoice> = artifact.actions.iter().map(|a| a.removal).collect();
+        assert_eq!(offered, vec![RemovalChoice::Disable, RemovalChoice::Delete]);
+        assert!(artifact.actions.iter().all(|a| a.outcome.is_none()));
+    }
+    for artifact in state.persistence.iter().filter(|a| a.kind != "inbox_rule") {
+        assert_eq!(artifact.actions.len(), 1, "{artifact:?}");
+    }
+    let key = |artifact: &ArtifactStep, removal: RemovalChoice| {
+        artifact
+            .actions
+            .iter()
+            .find(|a| a.removal == removal)
+            .unwrap()
+            .key
+            .clone()
+    };
+    let (deleted, disabled) = (listed[0].clone(), listed[1].clone());
+    let choose = |id: &str, removal| ArtifactRemoval {
+        artifact_id: id.to_string(),
+        removal,
+    };
+
+    let unknown = StepRequest {
+        step: 3,
+        removals: vec![choose("no-such-rule", RemovalChoice::Delete)],
+        ..Default::default()
+    };
+    let refused =
+        parapet_api::remediation::run_step_as_technician(&context, &incident.id, &unknown)
+            .await
+            .expect_err("a choice for an artifact the incident does not have");
+    assert_eq!(refused.code, ErrorCode::InvalidInput, "{}", refused.message);
+
+    let rule_count = || {
+        control.state()["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == tenant_id.as_str())
+            .unwrap()["counts"]["messageRules"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = rule_count();
+    let request = StepRequest {
+        step: 3,
+        items: vec![
+            key(&deleted, RemovalChoice::Delete),
+            key(&disabled, RemovalChoice::Disable),
+        ],
+        removals: vec![
+            choose(&deleted.id, RemovalChoice::Delete),
+            choose(&disabled.id, RemovalChoice::Disable),
+        ],
+        ..Default::default()
+    };
+    let result = parapet_api::remediation::run_step_as_technician(&context, &incident.id, &request)
+        .await
+        .unwrap();
+    let mut ran: Vec<(String, String)> = result
+        .objects
+        .iter()
+        .map(|o| (o.key.clone(), o.outcome.clone()))
+        .collect();
+    ran.sort();
+    let mut want = vec![
+        (
+            key(&deleted, RemovalChoice::Delete),
+            "succeeded".to_string(),
+        ),
+        (
+            key(&disabled, RemovalChoice::Disable),
+            "succeeded".to_string(),
+        ),
+    ];
+    want.sort();
+    assert_eq!(ran, want, "only the chosen actions ran");
+    assert_eq!(rule_count(), before - 1, "one rule deleted, the other kept");
+
+    let state = parapet_api::remediation::state(&context, &incident.id)
+        .await
+        .unwrap();
+    let outcome = |id: &str, removal: RemovalChoice| {
+        state
+            .persistence
+            .iter()
+            .find(|a| a.id == id)
+            .and_then(|a| a.actions.iter().find(|x| x.removal == removal))
+            .and_then(|x| x.outcome.clone())
+    };
+    assert_eq!(
+        outcome(&deleted.id, RemovalChoice::Delete).as_deref(),
+        Some("succeeded")
+    );
+    assert_eq!(outcome(&deleted.id, RemovalChoice::Disable), None);
+    assert_eq!(
+        outcome(&disabled.id, RemovalChoice::Disable).as_deref(),
+        Some("succeeded")
+    );
+    assert_eq!(outcome(&disabled.id, RemovalChoice::Delete), None);
+    // The disabled rule is still there: deleting it now is a new action, not "already done".
+    let delete_now = StepRequest {
+        step: 3,
+        items: vec![key(&disabled, RemovalChoice::Delete)],
+        removals: vec![choose(&disabled.id, RemovalChoice::Delete)],
+        ..Default::default()
+    };
+    let result =
+        parapet_api::remediation::run_step_as_technician(&context, &incident.id, &delete_now)
+            .await
+            .unwrap();
+    assert_eq!(result.objects.len(), 1);
+    assert_eq!(
+        result.objects[0].outcome, "succeeded",
+        "{:?}",
+        result.objects
+    );
+    assert_eq!(rule_count(), before - 2);
     simulator.shutdown().await;
 }

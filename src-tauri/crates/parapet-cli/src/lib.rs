@@ -112,6 +112,12 @@ pub enum Command {
         /// Delete inbox rules and devices, remove mail-flow rules (default: disable them).
         #[arg(long)]
         delete: bool,
+        /// Step 3: delete (remove) this artifact, whatever --delete says (repeatable).
+        #[arg(long = "delete-artifact", value_name = "ARTIFACT_ID")]
+        delete_artifacts: Vec<String>,
+        /// Step 3: disable this artifact, whatever --delete says (repeatable).
+        #[arg(long = "disable-artifact", value_name = "ARTIFACT_ID")]
+        disable_artifacts: Vec<String>,
         /// Reset the password although step 3 has unresolved items.
         #[arg(long)]
         override_guard: bool,
@@ -283,6 +289,8 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
             step,
             items,
             delete,
+            delete_artifacts,
+            disable_artifacts,
             override_guard,
             dry_run,
             show_password,
@@ -298,6 +306,7 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
                 delete_inbox_rules: *delete,
                 delete_devices: *delete,
                 remove_mail_flow_rules: *delete,
+                removals: artifact_removals(delete_artifacts, disable_artifacts)?,
                 override_guard: *override_guard,
                 dry_run: *dry_run,
                 ..Default::default()
@@ -405,6 +414,32 @@ fn execute(command: &Command, options: &ContextOptions, out: &mut dyn Write) -> 
     }
 }
 
+/// `--delete-artifact` and `--disable-artifact` as the api's per-artifact choices; an id given
+/// to both is refused rather than guessed.
+fn artifact_removals(
+    delete: &[String],
+    disable: &[String],
+) -> Result<Vec<parapet_api::dto::ArtifactRemoval>, String> {
+    use parapet_api::dto::{ArtifactRemoval, RemovalChoice};
+    if let Some(both) = delete.iter().find(|id| disable.contains(id)) {
+        return Err(format!(
+            "artifact {} is given to both --delete-artifact and --disable-artifact",
+            inert_for_terminal(both)
+        ));
+    }
+    let choose = |ids: &[String], removal: RemovalChoice| {
+        ids.iter()
+            .map(|id| ArtifactRemoval {
+                artifact_id: id.clone(),
+                removal,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut removals = choose(delete, RemovalChoice::Delete);
+    removals.extend(choose(disable, RemovalChoice::Disable));
+    Ok(removals)
+}
+
 fn open_workspace(options: &ContextOptions) -> Result<parapet_api::AppContext, String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime
@@ -457,5 +492,26 @@ mod tests {
         );
         assert!(inert.contains("\\u{1b}[2J"), "{inert}");
         assert!(inert.ends_with("\nnext"));
+    }
+
+    #[test]
+    fn artifact_flags_become_per_artifact_choices_and_may_not_disagree() {
+        use parapet_api::dto::RemovalChoice;
+        let ids = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let removals = super::artifact_removals(&ids(&["r1"]), &ids(&["dev-1", "r2"])).unwrap();
+        let got: Vec<(&str, RemovalChoice)> = removals
+            .iter()
+            .map(|r| (r.artifact_id.as_str(), r.removal))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("r1", RemovalChoice::Delete),
+                ("dev-1", RemovalChoice::Disable),
+                ("r2", RemovalChoice::Disable)
+            ]
+        );
+        let refused = super::artifact_removals(&ids(&["r1"]), &ids(&["r1"])).unwrap_err();
+        assert!(refused.contains("r1"), "{refused}");
     }
 }

@@ -13,6 +13,15 @@ pub enum RemediateError {
     StepNotAvailable { step: u8, reason: String },
     #[error("unknown persistence artifact type {kind:?}")]
     UnknownArtifactKind { kind: String },
+    #[error("the incident has no persistence artifact {id:?} to choose a removal for")]
+    UnknownArtifact { id: String },
+    #[error("the {kind} {id:?} cannot be {removal}d: Parapet only {offered}s it")]
+    RemovalNotOffered {
+        kind: String,
+        id: String,
+        removal: &'static str,
+        offered: &'static str,
+    },
     #[error("the planned action {key} belongs to incident {planned_incident}, not {incident}")]
     ForeignAction {
         key: String,

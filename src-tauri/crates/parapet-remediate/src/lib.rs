@@ -20,6 +20,10 @@
 //!   handed to the caller once in [`StepOutcome::new_password`], and are never logged, stored,
 //!   serialized or printed; the log records only that a password was set.
 //! - Microsoft's error code and message are kept verbatim in [`Outcome::Failed`].
+//! - Step 3 treats each artifact as the technician chose ([`PlanOptions::artifact_removals`],
+//!   else its kind's default); a choice its kind does not offer ([`ArtifactKind::removals`])
+//!   refuses the plan. Kinds with a choice name it in the key ([`persistence_key`]), so
+//!   deleting a rule disabled earlier is a new action, not "already done".
 //!
 //! ```no_run
 //! use parapet_remediate::{apply, plan, Actor, Clients, IncidentTarget, MemorySink, Mode,
@@ -64,6 +68,8 @@ pub use model::{
     Actor, Artifact, ArtifactKind, IncidentTarget, MessageCopy, PhishMessage, PlanOptions, Removal,
     Step,
 };
-pub use outcome::{ObjectOutcome, Outcome, StepOutcome};
+pub use outcome::{ObjectOutcome, Outcome, StepOutcome, ONLY_METHOD_GUARD};
 pub use password::{generate_password, PASSWORD_LENGTH};
-pub use plan::{block_policy_name, plan, Operation, PlannedAction, PASSWORD_METHOD_ID};
+pub use plan::{
+    block_policy_name, persistence_key, plan, Operation, PlannedAction, PASSWORD_METHOD_ID,
+};

@@ -76,6 +76,25 @@ impl ArtifactKind {
             ArtifactKind::MailboxPermission => "mailbox_permission",
         }
     }
+
+    /// What step 3 may do to an artifact of this kind: two entries when the technician
+    /// chooses between disabling and deleting, else the one thing Parapet does (a consent
+    /// grant can only be deleted, a service principal is only disabled, forwarding is cleared,
+    /// credentials, methods and permissions are removed: all counted as [`Removal::Delete`]).
+    pub fn removals(self) -> &'static [Removal] {
+        match self {
+            ArtifactKind::InboxRule
+            | ArtifactKind::Device
+            | ArtifactKind::InboundConnector
+            | ArtifactKind::TransportRule => &[Removal::Disable, Removal::Delete],
+            ArtifactKind::ServicePrincipal => &[Removal::Disable],
+            ArtifactKind::MailboxForwarding
+            | ArtifactKind::OauthGrant
+            | ArtifactKind::Application
+            | ArtifactKind::AuthMethod
+            | ArtifactKind::MailboxPermission => &[Removal::Delete],
+        }
+    }
 }
 
 impl std::str::FromStr for ArtifactKind {
@@ -158,6 +177,15 @@ pub enum Removal {
     Delete,
 }
 
+impl Removal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Removal::Disable => "disable",
+            Removal::Delete => "delete",
+        }
+    }
+}
+
 /// The technician's choices for a step.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -169,10 +197,33 @@ pub struct PlanOptions {
     pub devices: Removal,
     pub inbound_connectors: Removal,
     pub transport_rules: Removal,
+    /// Per artifact id, a removal that overrides the per-kind default above. Every artifact
+    /// with that id must allow it ([`ArtifactKind::removals`]), or [`crate::plan()`] refuses
+    /// the step: a choice Parapet cannot honour is an error, never silently dropped.
+    pub artifact_removals: std::collections::BTreeMap<String, Removal>,
     /// The technician confirmed deleting an MFA method even when it is the user's only one.
     pub confirm_remove_only_method: bool,
     /// Reset the password again although a reset already succeeded or may have happened.
     pub fresh_password_reset: bool,
+}
+
+impl PlanOptions {
+    /// The removal step 3 applies to `artifact`: the technician's choice for it, else the
+    /// default of its kind, else the one thing its kind allows.
+    pub fn removal_for(&self, artifact: &Artifact) -> Removal {
+        let offered = artifact.kind.removals();
+        let kind_default = match artifact.kind {
+            ArtifactKind::InboxRule => self.inbox_rules,
+            ArtifactKind::Device => self.devices,
+            ArtifactKind::InboundConnector => self.inbound_connectors,
+            ArtifactKind::TransportRule => self.transport_rules,
+            _ => offered.first().copied().unwrap_or_default(),
+        };
+        match self.artifact_removals.get(&artifact.id) {
+            Some(chosen) if offered.contains(chosen) => *chosen,
+            _ => kind_default,
+        }
+    }
 }
 
 /// Who performed an action.

@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Step;
 
+/// The `why` of the [`Outcome::Skipped`] that stops deleting a user's only multifactor
+/// method; running step 3 again with `confirm_remove_only_method` deletes it.
+pub const ONLY_METHOD_GUARD: &str = "this is the user's only multifactor method besides the password; deleting it needs the technician's explicit confirmation";
+
 /// The result for one object. `Failed` keeps Microsoft's own error code and message text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]

@@ -1,5 +1,5 @@
 // The remediation steps in the order that actually evicts an attacker.
-import type { StepRequest } from "../../lib/ipc";
+import type { ArtifactAction, ArtifactStep, RemovalChoice, StepRequest } from "../../lib/ipc";
 
 export interface StepInfo {
   number: number;
@@ -48,10 +48,112 @@ export function request(step: number, overrides: Partial<StepRequest> = {}): Ste
     deleteInboxRules: true,
     deleteDevices: false,
     removeMailFlowRules: false,
+    removals: [],
     confirmRemoveOnlyMethod: false,
     overrideGuard: false,
     freshPasswordReset: false,
     dryRun: false,
     ...overrides,
   };
+}
+
+// Step 3, per artifact: whether to include it and, where its kind offers a choice, how.
+export interface ArtifactChoice {
+  include: boolean;
+  removal: RemovalChoice;
+}
+
+export const artifactKey = (artifact: ArtifactStep) => `${artifact.type}:${artifact.id}`;
+
+/** Inbox rules are deleted (a disabled rule can be switched back on); the rest disabled. */
+export function defaultRemoval(artifact: ArtifactStep): RemovalChoice {
+  const offered = artifact.actions.map((a) => a.removal);
+  if (artifact.type === "inbox_rule" && offered.includes("delete")) return "delete";
+  if (offered.includes("disable")) return "disable";
+  return offered[0] ?? "delete";
+}
+
+/** The current choices, with defaults (included, default removal) for artifacts new to the list. */
+export function withDefaults(
+  artifacts: ArtifactStep[],
+  current: Record<string, ArtifactChoice>,
+): Record<string, ArtifactChoice> {
+  const next: Record<string, ArtifactChoice> = {};
+  for (const artifact of artifacts) {
+    const key = artifactKey(artifact);
+    next[key] = current[key] ?? { include: true, removal: defaultRemoval(artifact) };
+  }
+  return next;
+}
+
+/** The action the choice selects (the artifact's only one when its kind offers no choice). */
+export function chosenAction(artifact: ArtifactStep, choice: ArtifactChoice | undefined) {
+  return artifact.actions.find((a) => a.removal === choice?.removal) ?? artifact.actions[0];
+}
+
+/** What a step-3 run sends: the included artifacts' action keys and their removals. */
+export function persistenceRequest(
+  artifacts: ArtifactStep[],
+  choices: Record<string, ArtifactChoice>,
+  confirmRemoveOnlyMethod: boolean,
+): Pick<StepRequest, "items" | "removals" | "confirmRemoveOnlyMethod"> {
+  const included = artifacts.filter((a) => choices[artifactKey(a)]?.include);
+  const items: string[] = [];
+  const removals: StepRequest["removals"] = [];
+  for (const artifact of included) {
+    const action = chosenAction(artifact, choices[artifactKey(artifact)]);
+    if (!action) continue;
+    items.push(action.key);
+    if (artifact.actions.length > 1) removals.push({ artifactId: artifact.id, removal: action.removal });
+  }
+  return { items, removals, confirmRemoveOnlyMethod };
+}
+
+/** How a choice reads: mail-flow rules are "removed", the rest "deleted". */
+export function removalLabel(type: string, removal: RemovalChoice): string {
+  if (removal === "disable") return "Disable";
+  return type === "inbound_connector" || type === "transport_rule" ? "Remove" : "Delete";
+}
+
+/** What step 3 does to kinds that offer no choice. */
+export const fixedAction: Record<string, string> = {
+  mailbox_forwarding: "Clear forwarding",
+  oauth_grant: "Delete grant",
+  service_principal: "Disable app",
+  application: "Remove attacker credentials",
+  auth_method: "Delete method",
+  mailbox_permission: "Remove permission",
+};
+
+const doneLabel: Record<string, string> = {
+  mailbox_forwarding: "Cleared",
+  application: "Credentials removed",
+  mailbox_permission: "Removed",
+};
+
+/**
+ * What the action log shows for the artifact, or null when step 3 never acted on it. A failure
+ * or skip of the chosen action is shown first (that is what Run retries), then the strongest
+ * finished removal (a rule disabled and later deleted reads "Deleted").
+ */
+export function artifactStatus(
+  artifact: ArtifactStep,
+  choice: ArtifactChoice | undefined,
+): { text: string; done: boolean } | null {
+  const finished = (a: ArtifactAction) => a.outcome === "succeeded" || a.outcome === "already_done";
+  const problem = (a: ArtifactAction) => {
+    const what = a.outcome === "failed" ? "Failed" : a.outcome === "skipped" ? "Skipped" : (a.outcome ?? "");
+    return { text: a.message ? `${what}: ${a.message}` : what, done: false };
+  };
+  const chosen = chosenAction(artifact, choice);
+  if (chosen && chosen.outcome !== null && !finished(chosen)) return problem(chosen);
+  const done = [...artifact.actions].reverse().find(finished);
+  if (done) return { text: doneLabel[artifact.type] ?? `${removalLabel(artifact.type, done.removal)}d`, done: true };
+  const other = artifact.actions.find((a) => a.outcome !== null);
+  return other ? problem(other) : null;
+}
+
+/** The only-method guard stopped an included MFA method: deleting it needs confirmation. */
+export function needsOnlyMethodConfirmation(artifacts: ArtifactStep[], choices: Record<string, ArtifactChoice>): boolean {
+  return artifacts.some((a) => choices[artifactKey(a)]?.include && a.actions.some((x) => x.needsConfirmation));
 }

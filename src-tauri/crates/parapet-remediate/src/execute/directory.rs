@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::{get_object, seg, Executed};
 use crate::model::Removal;
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, ONLY_METHOD_GUARD};
 
 const USER_EVIDENCE: &str = "id,userPrincipalName,accountEnabled,onPremisesSyncEnabled,signInSessionsValidFromDateTime,lastPasswordChangeDateTime";
 
@@ -257,7 +257,7 @@ pub(super) async fn delete_method(
         .count();
     if others == 0 && !confirmed_only_method {
         return Executed::new(Outcome::Skipped {
-            why: "this is the user's only multifactor method besides the password; deleting it needs the technician's explicit confirmation".into(),
+            why: ONLY_METHOD_GUARD.into(),
         })
         .evidence(evidence);
     }

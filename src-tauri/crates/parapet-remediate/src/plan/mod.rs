@@ -5,6 +5,7 @@ mod containment;
 mod password;
 pub use password::PASSWORD_METHOD_ID;
 mod persistence;
+pub use persistence::persistence_key;
 
 use serde::{Deserialize, Serialize};
 
@@ -130,7 +131,7 @@ pub fn plan(
             options.phish_copies.iter().map(move_copy).collect()
         }
         Step::RetractPhish => vec![retract(target)?],
-        Step::RemovePersistence => persistence::remove(target, options),
+        Step::RemovePersistence => persistence::remove(target, options)?,
         Step::ResetPassword => vec![password::reset(target, options)],
         Step::Reenable => containment::reenable(target, log),
         Step::MarkRemediated => vec![Draft {

@@ -1,31 +1,75 @@
 //! Step 3: one action per persistence artifact.
 
 use super::{Draft, Operation};
-use crate::model::{Artifact, ArtifactKind, IncidentTarget, PlanOptions, Removal};
+use crate::error::RemediateError;
+use crate::model::{Artifact, ArtifactKind, IncidentTarget, PlanOptions, Removal, Step};
 
-pub(super) fn remove(t: &IncidentTarget, options: &PlanOptions) -> Vec<Draft> {
+/// The stable key of the step-3 action that applies `removal` to `artifact`, as [`crate::plan()`]
+/// gives it; the UI reads per-artifact progress from the log with it. Kinds with a choice
+/// name the removal in the key, so deleting a rule that was disabled earlier is a new action.
+pub fn persistence_key(artifact: &Artifact, removal: Removal) -> String {
+    format!(
+        "{}:{}",
+        Step::RemovePersistence.number(),
+        object(artifact, removal)
+    )
+}
+
+pub(super) fn remove(
+    t: &IncidentTarget,
+    options: &PlanOptions,
+) -> Result<Vec<Draft>, RemediateError> {
+    check_choices(t, options)?;
     let mut seen = std::collections::HashSet::new();
-    t.artifacts
+    Ok(t.artifacts
         .iter()
         .filter(|a| seen.insert((a.kind, a.id.clone())))
         .map(|a| draft(t, a, options))
-        .collect()
+        .collect())
 }
 
-fn verb(removal: Removal) -> &'static str {
-    match removal {
-        Removal::Disable => "disable",
-        Removal::Delete => "delete",
+/// Every per-artifact choice names an artifact of this incident whose kind allows it.
+fn check_choices(t: &IncidentTarget, options: &PlanOptions) -> Result<(), RemediateError> {
+    let shown = |id: &str| id.chars().take(80).collect::<String>();
+    for (id, removal) in &options.artifact_removals {
+        let mut named = t.artifacts.iter().filter(|a| &a.id == id).peekable();
+        if named.peek().is_none() {
+            return Err(RemediateError::UnknownArtifact { id: shown(id) });
+        }
+        if let Some(a) = named.find(|a| !a.kind.removals().contains(removal)) {
+            return Err(RemediateError::RemovalNotOffered {
+                kind: a.kind.as_str().replace('_', " "),
+                id: shown(id),
+                removal: removal.as_str(),
+                offered: a
+                    .kind
+                    .removals()
+                    .first()
+                    .copied()
+                    .unwrap_or_default()
+                    .as_str(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn object(a: &Artifact, removal: Removal) -> String {
+    if a.kind.removals().len() > 1 {
+        format!("{}:{}:{}", a.kind.as_str(), removal.as_str(), a.id)
+    } else {
+        format!("{}:{}", a.kind.as_str(), a.id)
     }
 }
 
 fn draft(t: &IncidentTarget, a: &Artifact, options: &PlanOptions) -> Draft {
+    let removal = options.removal_for(a);
     let user = &t.user_id;
     let id = &a.id;
     let (target, request, operation) = match a.kind {
         ArtifactKind::InboxRule => (
             format!("inbox rule {id} of {}", t.upn),
-            match options.inbox_rules {
+            match removal {
                 Removal::Disable => format!(
                     "PATCH /v1.0/users/{user}/mailFolders/inbox/messageRules/{id} isEnabled=false"
                 ),
@@ -36,7 +80,7 @@ fn draft(t: &IncidentTarget, a: &Artifact, options: &PlanOptions) -> Draft {
             Operation::InboxRule {
                 user_id: user.clone(),
                 rule_id: id.clone(),
-                removal: options.inbox_rules,
+                removal,
             },
         ),
         ArtifactKind::MailboxForwarding => (
@@ -79,13 +123,13 @@ fn draft(t: &IncidentTarget, a: &Artifact, options: &PlanOptions) -> Draft {
         }
         ArtifactKind::Device => (
             format!("device {id}"),
-            match options.devices {
+            match removal {
                 Removal::Disable => format!("PATCH /v1.0/devices/{id} accountEnabled=false"),
                 Removal::Delete => format!("DELETE /v1.0/devices/{id}"),
             },
             Operation::Device {
                 object_id: id.clone(),
-                removal: options.devices,
+                removal,
             },
         ),
         ArtifactKind::AuthMethod => (
@@ -101,28 +145,28 @@ fn draft(t: &IncidentTarget, a: &Artifact, options: &PlanOptions) -> Draft {
             format!("inbound connector {id}"),
             format!(
                 "Exchange {}-InboundConnector {id}",
-                match options.inbound_connectors {
+                match removal {
                     Removal::Disable => "Set",
                     Removal::Delete => "Remove",
                 }
             ),
             Operation::InboundConnector {
                 identity: id.clone(),
-                removal: options.inbound_connectors,
+                removal,
             },
         ),
         ArtifactKind::TransportRule => (
             format!("transport rule {id}"),
             format!(
                 "Exchange {}-TransportRule {id}",
-                match options.transport_rules {
+                match removal {
                     Removal::Disable => "Disable",
                     Removal::Delete => "Remove",
                 }
             ),
             Operation::TransportRule {
                 identity: id.clone(),
-                removal: options.transport_rules,
+                removal,
             },
         ),
         ArtifactKind::MailboxPermission => {
@@ -137,13 +181,8 @@ fn draft(t: &IncidentTarget, a: &Artifact, options: &PlanOptions) -> Draft {
             )
         }
     };
-    let object = match a.kind {
-        ArtifactKind::InboxRule => format!("inbox_rule:{}:{id}", verb(options.inbox_rules)),
-        ArtifactKind::Device => format!("device:{}:{id}", verb(options.devices)),
-        kind => format!("{}:{id}", kind.as_str()),
-    };
     Draft {
-        object,
+        object: object(a, removal),
         target,
         request,
         operation,

@@ -201,3 +201,81 @@ async fn deleting_removes_every_artifact() {
     };
     remove_everything(options, 22).await;
 }
+
+#[tokio::test]
+async fn one_rule_deleted_and_another_disabled_by_the_technicians_choice() {
+    // Every inbox rule gets a twin, so the victim has two attacker rules to treat differently.
+    let twin = |id: &str| format!("{id}Twin");
+    let w = crate::support::world_with(
+        &crate::support::spec(23, &[AttackFamily::AitmInboxRulePhish], true),
+        |config| {
+            for rules in config.snapshots[0].message_rules.values_mut() {
+                let twins: Vec<_> = rules
+                    .iter()
+                    .map(|r| {
+                        let mut t = r.clone();
+                        t.id = twin(&r.id);
+                        t
+                    })
+                    .collect();
+                rules.extend(twins);
+            }
+        },
+    )
+    .await;
+    let mut target = w.target_of_victim(&w.victim("inbox_rule"));
+    let rule = target
+        .artifacts
+        .iter()
+        .find(|a| a.kind == parapet_remediate::ArtifactKind::InboxRule)
+        .expect("the victim's attacker rule")
+        .clone();
+    let other = parapet_remediate::Artifact {
+        id: twin(&rule.id),
+        ..rule.clone()
+    };
+    target.artifacts = vec![rule.clone(), other.clone()];
+    for a in &target.artifacts {
+        assert_eq!(
+            artifact_state(&w.app, &target, "inbox_rule", &a.id).await,
+            "enabled=Some(true)"
+        );
+    }
+    // The kind default says disable; the technician deletes the first rule only.
+    let options = PlanOptions {
+        inbox_rules: Removal::Disable,
+        artifact_removals: [(rule.id.clone(), Removal::Delete)].into(),
+        ..PlanOptions::default()
+    };
+    let mut sink = MemorySink::new();
+    let outcome = run_step(
+        app_only(&w),
+        &target,
+        Step::RemovePersistence,
+        &options,
+        &mut sink,
+    )
+    .await;
+    let mut got = kinds(&outcome);
+    got.sort();
+    let mut want = vec![
+        (
+            parapet_remediate::persistence_key(&rule, Removal::Delete),
+            "succeeded",
+        ),
+        (
+            parapet_remediate::persistence_key(&other, Removal::Disable),
+            "succeeded",
+        ),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(
+        artifact_state(&w.app, &target, "inbox_rule", &rule.id).await,
+        "gone"
+    );
+    assert_eq!(
+        artifact_state(&w.app, &target, "inbox_rule", &other.id).await,
+        "enabled=Some(false)"
+    );
+}

@@ -107,8 +107,8 @@ fn every_artifact_gets_exactly_one_action_with_a_stable_key() {
             "3:application:app-1|key-1",
             "3:device:disable:dev-1",
             "3:auth_method:m-1",
-            "3:inbound_connector:Relay",
-            "3:transport_rule:BCC all",
+            "3:inbound_connector:disable:Relay",
+            "3:transport_rule:disable:BCC all",
             "3:mailbox_permission:ceo@contoso.com|jane@contoso.com",
         ]
     );
@@ -126,6 +126,121 @@ fn every_artifact_gets_exactly_one_action_with_a_stable_key() {
     assert!(planned
         .iter()
         .all(|a| a.tenant_id == "tenant-a" && a.incident_id == "inc-9" && !a.already_done));
+}
+
+#[test]
+fn a_per_artifact_choice_overrides_the_kind_default_and_names_its_key() {
+    let mut t = target(false, true);
+    t.artifacts.push(Artifact {
+        kind: ArtifactKind::InboxRule,
+        id: "AQAAAJ5dZqB=".into(),
+        summary: String::new(),
+    });
+    let options = PlanOptions {
+        inbox_rules: Removal::Delete,
+        artifact_removals: [
+            ("AQAAAJ5dZqB=".to_string(), Removal::Disable),
+            ("Relay".to_string(), Removal::Delete),
+            // The only thing Parapet does to a grant anyway: accepted.
+            ("g-1".to_string(), Removal::Delete),
+        ]
+        .into(),
+        ..PlanOptions::default()
+    };
+    let planned = plan(Step::RemovePersistence, &t, &options, &[]).unwrap();
+    let by_key = |key: &str| {
+        planned
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| (a.operation.clone(), a.request.clone()))
+            .unwrap_or_else(|| panic!("no {key}"))
+    };
+    let (delete, _) = by_key("3:inbox_rule:delete:AQAAAJ5dZqA=");
+    assert!(matches!(
+        delete,
+        Operation::InboxRule {
+            removal: Removal::Delete,
+            ..
+        }
+    ));
+    let (disable, request) = by_key("3:inbox_rule:disable:AQAAAJ5dZqB=");
+    assert!(matches!(
+        disable,
+        Operation::InboxRule {
+            removal: Removal::Disable,
+            ..
+        }
+    ));
+    assert!(request.contains("isEnabled=false"), "{request}");
+    let (connector, request) = by_key("3:inbound_connector:delete:Relay");
+    assert!(matches!(
+        connector,
+        Operation::InboundConnector {
+            removal: Removal::Delete,
+            ..
+        }
+    ));
+    assert!(request.contains("Remove-InboundConnector"), "{request}");
+    let (rule, _) = by_key("3:transport_rule:disable:BCC all");
+    assert!(matches!(
+        rule,
+        Operation::TransportRule {
+            removal: Removal::Disable,
+            ..
+        }
+    ));
+    // The key the UI reads progress with is the one the plan uses.
+    for a in &t.artifacts {
+        let key = parapet_remediate::persistence_key(a, options.removal_for(a));
+        assert!(planned.iter().any(|p| p.key == key), "{key}");
+    }
+}
+
+#[test]
+fn a_choice_parapet_cannot_honour_refuses_the_step() {
+    let t = target(false, true);
+    let refused = |id: &str, removal: Removal| {
+        let options = PlanOptions {
+            artifact_removals: [(id.to_string(), removal)].into(),
+            ..PlanOptions::default()
+        };
+        plan(Step::RemovePersistence, &t, &options, &[])
+            .err()
+            .map(|e| e.to_string())
+    };
+    let cases: &[(&str, Removal, Option<&str>)] = &[
+        (
+            "g-1",
+            Removal::Disable,
+            Some("oauth grant \"g-1\" cannot be disabled: Parapet only deletes it"),
+        ),
+        (
+            "sp-1",
+            Removal::Delete,
+            Some("service principal \"sp-1\" cannot be deleted: Parapet only disables it"),
+        ),
+        (
+            "m-1",
+            Removal::Disable,
+            Some("auth method \"m-1\" cannot be disabled"),
+        ),
+        (
+            "not-there",
+            Removal::Delete,
+            Some("no persistence artifact \"not-there\""),
+        ),
+        ("dev-1", Removal::Delete, None),
+        ("BCC all", Removal::Delete, None),
+        ("sp-1", Removal::Disable, None),
+    ];
+    for (id, removal, want) in cases {
+        let got = refused(id, *removal);
+        match (want, &got) {
+            (None, None) => {}
+            (Some(want), Some(got)) => assert!(got.contains(want), "{id}: {got}"),
+            _ => panic!("{id} {removal:?}: {got:?}"),
+        }
+    }
 }
 
 #[test]
