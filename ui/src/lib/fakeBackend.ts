@@ -43,6 +43,7 @@ export function fakeBackend(
   const consented = new Set<string>();
   const pending = new Map<string, string>();
   const completed = new Set<number>();
+  let resets = 0;
   const requests: StepRequest[] = [];
   // Step-3 action key → its latest result, per incident.
   const logged = new Map<string, Map<string, { outcome: string; message: string | null }>>();
@@ -224,17 +225,24 @@ export function fakeBackend(
           newPassword: null,
         };
       }
+      if (request.step === 4) {
+        // As the engine: a finished reset is not repeated unless a fresh one is asked for.
+        const again = completed.has(4) && !request.freshPasswordReset;
+        completed.add(4);
+        resets += again ? 0 : 1;
+        return {
+          step: 4,
+          objects: [{ key: "4:password", target: "password of jane@contoso.example", request: "PATCH /v1.0/users/x", outcome: again ? "already_done" : "succeeded", message: null, guidance: null }],
+          newPassword: again ? null : resets === 1 ? "Fake-Pa55word-Once!" : `Fake-Fresh-Pa55word-${resets}!`,
+        };
+      }
       const objects =
         request.step === 3
           ? removePersistence(found, request)
           : [{ key: `${request.step}:x`, target: "jane@contoso.example", request: "POST /v1.0/x", outcome: "succeeded", message: null, guidance: null }];
       completed.add(request.step);
       if (request.step === 6) found.summary.status = "remediated";
-      return {
-        step: request.step,
-        objects,
-        newPassword: request.step === 4 ? "Fake-Pa55word-Once!" : null,
-      };
+      return { step: request.step, objects, newPassword: null };
     },
     remediationState: async (incidentId) => {
       const found = incidents.find((i) => i.summary.id === incidentId);

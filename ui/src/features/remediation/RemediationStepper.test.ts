@@ -32,6 +32,13 @@ describe("Remediation stepper", () => {
     await click("#dismiss-password");
     expect(document.querySelector("#new-password")).toBeNull();
     expect(document.body.textContent).not.toContain("Fake-Pa55word-Once!");
+    // Running the step again repeats nothing; a fresh reset gives a new password, once.
+    await click("#step-4-run");
+    expect(document.querySelector("#new-password")).toBeNull();
+    expect(document.querySelector("#fresh-reset-note")?.textContent).toContain("set a fresh one");
+    await click("#step-4-fresh");
+    expect(document.querySelector("#new-password")?.textContent).toBe("Fake-Fresh-Pa55word-2!");
+    await click("#dismiss-password");
     await click("#step-5-run");
     await click("#step-6-run");
     expect(document.querySelector("#incident-status")?.textContent).toBe("Remediated");
