@@ -217,3 +217,125 @@ fn importing_a_snapshot_raises_unpublished_incidents_once() {
     );
     assert_eq!(hits[0]["kind"], "active_compromise");
 }
+
+/// `parapet phish --other-tenants` lists the copies of an incident's phish in the technician's
+/// other tenants, and `parapet remediate --step 2 --message` moves exactly the ones named.
+#[tokio::test(flavor = "multi_thread")]
+async fn phish_copies_in_other_tenants_are_listed_and_moved_from_the_command_line() {
+    let now = chrono::Utc::now();
+    let mut home =
+        parapet_tenantgen::TenantSpec::new(31, "Cli Home", "clihome.example", 10, 30, now);
+    home.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
+    let home = parapet_tenantgen::generate(&home).unwrap();
+    let other = parapet_tenantgen::TenantSpec::new(32, "Cli Other", "cliother.example", 8, 30, now);
+    let mut other = parapet_tenantgen::generate(&other).unwrap();
+    let victim = home.truth.compromised[0].user_principal_name.clone();
+    let delivered =
+        parapet_tenantgen::deliver_phish(&home.snapshot, &victim, &mut other.snapshot, 2)
+            .unwrap()
+            .unwrap();
+    let (home_id, other_id) = (
+        home.snapshot.tenant.id.clone(),
+        other.snapshot.tenant.id.clone(),
+    );
+    let simulator = parapet_simulator::start(parapet_simulator::SimConfig {
+        snapshots: vec![home.snapshot, other.snapshot],
+        consented: true,
+        ..parapet_simulator::SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let origin = simulator.origin().to_string();
+    let workspace = tempfile::tempdir().unwrap();
+    let context = parapet_api::AppContext::open(&parapet_api::ContextOptions {
+        data_dir: Some(workspace.path().to_path_buf()),
+        workspace: parapet_api::Workspace::Real,
+        microsoft_base: Some(origin.clone()),
+        opener: parapet_api::UrlOpener::FollowInProcess,
+    })
+    .unwrap();
+    if let Err(error) = parapet_api::partner::sign_in(&context).await {
+        let missing = error.code == parapet_api::ErrorCode::KeyringUnavailable;
+        assert!(
+            missing && !crate::support::in_ci(),
+            "sign-in failed: {}",
+            error.message
+        );
+        eprintln!(
+            "KEYRING TEST NOT RUN (outside CI): {}; run ./dev test",
+            error.message
+        );
+        return;
+    }
+    for tenant in [&home_id, &other_id] {
+        parapet_api::onboarding::onboard(&context, tenant)
+            .await
+            .unwrap();
+    }
+    parapet_api::live_scan::scan_tenant(&context, &home_id, &|_| {})
+        .await
+        .unwrap();
+    let incident = parapet_api::incidents::list(&context, Some(&home_id))
+        .unwrap()
+        .into_iter()
+        .find(|i| i.user_principal_name == victim)
+        .unwrap();
+    let detail = parapet_api::incidents::publish(&context, &incident.id).unwrap();
+    let row = detail
+        .mail
+        .iter()
+        .find(|m| m.internet_message_id.as_deref() == Some(&delivered.internet_message_id))
+        .unwrap();
+    parapet_api::incidents::mark_phish(&context, &incident.id, &row.id).unwrap();
+    drop(context);
+
+    let cli = |args: &[&str]| {
+        let output = parapet(workspace.path())
+            .env("PARAPET_MICROSOFT_BASE", &origin)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let listed = cli(&["phish", "--incident", &incident.id, "--other-tenants"]);
+    let copies: Vec<&str> = listed
+        .lines()
+        .filter_map(|l| l.trim().split_whitespace().next())
+        .filter(|first| first.starts_with(&format!("{other_id}:")))
+        .collect();
+    assert_eq!(copies.len(), 2, "{listed}");
+    // Move one of the two; the other stays listed.
+    let moved = cli(&[
+        "remediate",
+        "--incident",
+        &incident.id,
+        "--step",
+        "2",
+        "--message",
+        copies[0],
+    ]);
+    assert!(moved.contains("[succeeded]"), "{moved}");
+    let left = cli(&[
+        "phish",
+        "--incident",
+        &incident.id,
+        "--other-tenants",
+        "--format",
+        "json",
+    ]);
+    let left: serde_json::Value = serde_json::from_str(&left).unwrap();
+    let left = left[0]["copies"].as_array().unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    let moved_mailbox = copies[0].split(':').nth(1).unwrap();
+    assert_ne!(left[0]["reference"]["mailboxId"], moved_mailbox);
+    let folders: Vec<serde_json::Value> = simulator
+        .control()
+        .messages(&other_id, moved_mailbox)
+        .into_iter()
+        .filter(|m| m["internetMessageId"] == delivered.internet_message_id.as_str())
+        .map(|m| m["parentFolderId"].clone())
+        .collect();
+    assert_eq!(folders, vec![serde_json::json!("deleteditems")]);
+    simulator.shutdown().await;
+}
