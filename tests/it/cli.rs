@@ -301,7 +301,7 @@ async fn phish_copies_in_other_tenants_are_listed_and_moved_from_the_command_lin
     let listed = cli(&["phish", "--incident", &incident.id, "--other-tenants"]);
     let copies: Vec<&str> = listed
         .lines()
-        .filter_map(|l| l.trim().split_whitespace().next())
+        .filter_map(|l| l.split_whitespace().next())
         .filter(|first| first.starts_with(&format!("{other_id}:")))
         .collect();
     assert_eq!(copies.len(), 2, "{listed}");
