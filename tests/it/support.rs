@@ -16,9 +16,7 @@ pub fn parapet(data_dir: &std::path::Path) -> Command {
 }
 
 /// True under CI, where a missing prerequisite is a failure rather than a skip.
-pub fn in_ci() -> bool {
-    matches!(std::env::var("CI").as_deref(), Ok(v) if !v.is_empty() && v != "false" && v != "0")
-}
+pub use parapet_testkit::in_ci;
 
 /// Whether an executable is on PATH.
 pub fn on_path(binary: &str) -> bool {

@@ -8,23 +8,7 @@ use std::path::{Path, PathBuf};
 use parapet_ipintel::{IpIntel, NetworkClass};
 
 fn shared_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PARAPET_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared"));
-    if dir.join("scenarios").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
-        panic!(
-            "shared dir {} not found (set PARAPET_SHARED_DIR)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "\n*** NOTE: shared dir {} not found; scenario checks SKIPPED ***\n",
-        dir.display()
-    );
-    None
+    parapet_testkit::shared_dir("the scenario checks")
 }
 
 struct SignInIp {

@@ -1,10 +1,7 @@
 //! Round trip through the real OS keyring (Secret Service under the README's test command).
 
 use parapet_secrets::{Keyring, SecretKey, SecretsError, Sensitive};
-
-fn in_ci() -> bool {
-    matches!(std::env::var("CI").as_deref(), Ok(v) if !v.is_empty() && v != "false" && v != "0")
-}
+use parapet_testkit::in_ci;
 
 #[test]
 fn secret_round_trips_through_the_os_keyring() {

@@ -14,23 +14,7 @@ use parapet_store::{EntraLicence, Store, TenantFacts, TenantFlags, TenantRow};
 /// `<repo>/../shared`, or `PARAPET_SHARED_DIR`; `None` with a loud note when absent, a panic
 /// when `CI` is set.
 pub fn shared_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PARAPET_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared"));
-    if dir.join("scenarios").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
-        panic!(
-            "shared reference directory {} is missing (CI is set)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "NOTE: {} not found; SKIPPING the scenario collection tests",
-        dir.display()
-    );
-    None
+    parapet_testkit::shared_dir("the scenario collection tests")
 }
 
 /// Every scenario snapshot under `shared/scenarios`.

@@ -2,28 +2,12 @@
 //! an incident of the right kind, every expected artifact is reported with its type and id, no
 //! benign user has an incident, and targeted users are listed.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
 fn shared_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PARAPET_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared"));
-    if dir.join("scenarios").is_dir() {
-        return Some(dir);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty());
-    assert!(
-        !ci,
-        "shared scenarios not found at {} (set PARAPET_SHARED_DIR)",
-        dir.display()
-    );
-    eprintln!(
-        "NOTE: shared scenarios not found at {}; scenario quality test skipped",
-        dir.display()
-    );
-    None
+    parapet_testkit::shared_dir("the scenario quality test")
 }
 
 fn upns(v: &Value, key: &str) -> Vec<String> {

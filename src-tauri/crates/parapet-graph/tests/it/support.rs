@@ -274,23 +274,5 @@ pub fn page(items: Vec<serde_json::Value>, next: Option<String>) -> Reply {
 /// Reads the shared reference dir (`<repo>/../shared`, or `PARAPET_SHARED_DIR`). `None` (with
 /// a loud note) when it is absent, except under CI where that is a failure.
 pub fn shared_dir() -> Option<std::path::PathBuf> {
-    let dir = std::env::var_os("PARAPET_SHARED_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared")
-        });
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
-        panic!(
-            "shared reference directory {} is missing (CI is set)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "\n*** NOTE: {} not found; skipping tests that need /work/shared ***\n",
-        dir.display()
-    );
-    None
+    parapet_testkit::shared_dir("tests that need the shared reference")
 }

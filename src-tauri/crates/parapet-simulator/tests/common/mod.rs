@@ -14,23 +14,7 @@ pub const LONESTAR: &str = "9a1d2959-d6bc-4e6d-92d8-bc74d7b600e3";
 /// `<repo>/../shared`, or `PARAPET_SHARED_DIR`; `None` (with a loud note) when absent, unless
 /// `CI` is set, in which case the test fails.
 pub fn shared_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PARAPET_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared"));
-    if dir.join("scenarios").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
-        panic!(
-            "shared reference directory {} is missing (CI is set)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "NOTE: {} not found; skipping a test that needs the shared scenarios",
-        dir.display()
-    );
-    None
+    parapet_testkit::shared_dir("a test that needs the shared scenarios")
 }
 
 pub fn scenario(shared: &Path, name: &str) -> PathBuf {

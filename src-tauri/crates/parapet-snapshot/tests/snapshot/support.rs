@@ -6,23 +6,7 @@ use serde_json::Value;
 
 /// The shared reference directory, or `None` (after a loud note) when it is absent outside CI.
 pub fn shared_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PARAPET_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared"));
-    if dir.join("scenarios").is_dir() {
-        return Some(dir);
-    }
-    let in_ci = std::env::var("CI").is_ok_and(|value| !value.is_empty());
-    assert!(
-        !in_ci,
-        "shared directory {} not found; set PARAPET_SHARED_DIR",
-        dir.display()
-    );
-    eprintln!(
-        "NOTE: shared directory {} not found; skipping this test (set PARAPET_SHARED_DIR)",
-        dir.display()
-    );
-    None
+    parapet_testkit::shared_dir("a test that needs the shared scenarios")
 }
 
 /// Every scenario directory (a directory holding a tenant.json) under `shared/scenarios`.
