@@ -352,13 +352,13 @@ pub struct ActionView {
     pub time: String,
     /// Technician or "Automatic Response".
     pub actor: String,
-    /// Step number.
+    /// Step number; 0 for the marker a scan writes when it reopens the incident.
     pub step: u8,
     /// The object.
     pub target: String,
-    /// Method and path.
+    /// Method and path (the marker: why the incident was reopened).
     pub request: String,
-    /// `started` or the outcome.
+    /// `started`, `reopened` (the marker: later steps start a new round) or the outcome.
     pub result: String,
 }
 

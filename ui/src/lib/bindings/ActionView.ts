@@ -17,7 +17,7 @@ time: string,
  */
 actor: string, 
 /**
- * Step number.
+ * Step number; 0 for the marker a scan writes when it reopens the incident.
  */
 step: number, 
 /**
@@ -25,10 +25,10 @@ step: number,
  */
 target: string, 
 /**
- * Method and path.
+ * Method and path (the marker: why the incident was reopened).
  */
 request: string, 
 /**
- * `started` or the outcome.
+ * `started`, `reopened` (the marker: later steps start a new round) or the outcome.
  */
 result: string, };
