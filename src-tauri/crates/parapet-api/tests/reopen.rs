@@ -220,3 +220,107 @@ async fn an_attacker_who_returns_reopens_the_incident_and_step_1_acts_again() {
     assert!(done.tampered.is_none());
     simulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn persistence_left_behind_reopens_the_incident_once() {
+    if !keyring_available() {
+        return;
+    }
+    let mut spec = parapet_tenantgen::TenantSpec::new(
+        8,
+        "Leftover Test",
+        "leftovertest.example",
+        10,
+        30,
+        chrono::Utc::now(),
+    );
+    spec.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
+    let generated = parapet_tenantgen::generate(&spec).unwrap();
+    let victim = generated.truth.compromised[0].user_principal_name.clone();
+    let tenant_id = generated.snapshot.tenant.id.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let (context, simulator) = signed_in(generated.snapshot, dir.path()).await;
+    let control = simulator.control();
+    parapet_api::onboarding::onboard(&context, &tenant_id)
+        .await
+        .unwrap();
+    let scan = || parapet_api::live_scan::scan_tenant(&context, &tenant_id, &|_| {});
+    scan().await.unwrap();
+    let id = parapet_api::incidents::list(&context, Some(&tenant_id))
+        .unwrap()
+        .into_iter()
+        .find(|i| i.user_principal_name == victim)
+        .expect("an incident for the victim")
+        .id;
+    let found = parapet_api::incidents::publish(&context, &id).unwrap();
+    assert!(
+        !found.persistence.is_empty(),
+        "the attack left an inbox rule"
+    );
+    // The technician closes it without step 3, overriding the guards: the rule stays.
+    for n in [1u8, 4, 5, 6] {
+        let request = StepRequest {
+            override_guard: true,
+            ..step(n)
+        };
+        parapet_api::remediation::run_step_as_technician(&context, &id, &request)
+            .await
+            .unwrap_or_else(|e| panic!("step {n}: {}", e.message));
+    }
+    assert_eq!(status(&context, &id), "remediated");
+    // Entra audits the reset and the revocation; the simulator does not log its own writes,
+    // so the test adds the two records Microsoft would have written.
+    let user_id = control.user(&tenant_id, &victim).unwrap()["id"].clone();
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let audit = |activity: &str| {
+        serde_json::json!({
+            "activityDisplayName": activity, "activityDateTime": at, "result": "success",
+            "category": "UserManagement", "initiatedBy": {"app": {"displayName": "Parapet"}},
+            "targetResources": [{"id": user_id, "type": "User", "userPrincipalName": victim}],
+        })
+    };
+    let audits = serde_json::json!({
+        "directoryAudits": [audit("Reset user password"), audit("Revoke sign-in sessions")]
+    });
+    control
+        .inject(&tenant_id, serde_json::from_value(audits).unwrap())
+        .unwrap();
+
+    scan().await.unwrap();
+    let reopened = parapet_api::incidents::detail(&context, &id).unwrap();
+    assert_eq!(
+        (
+            reopened.summary.kind.as_str(),
+            reopened.summary.status.as_str()
+        ),
+        ("leftover_persistence", "unpublished")
+    );
+    let state = parapet_api::remediation::state(&context, &id)
+        .await
+        .unwrap();
+    assert_eq!(markers(&state), 1);
+    let marker = state.actions.last().unwrap();
+    assert_eq!(
+        marker.request,
+        "reopened: a persistence artifact still exists after it was remediated"
+    );
+    assert!(
+        state.completed_steps.is_empty(),
+        "{:?}",
+        state.completed_steps
+    );
+    assert_eq!(state.unresolved_persistence, 1);
+    assert!(state.tampered.is_none());
+
+    scan().await.unwrap();
+    let again = parapet_api::remediation::state(&context, &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        markers(&again),
+        1,
+        "a rescan of the reopened incident adds nothing"
+    );
+    assert_eq!(again.actions.len(), state.actions.len());
+    simulator.shutdown().await;
+}
