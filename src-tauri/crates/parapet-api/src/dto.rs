@@ -430,13 +430,13 @@ pub struct ActionView {
     /// The tenant the action touched: the incident's, or another one for a cross-tenant
     /// phish retraction.
     pub tenant_id: String,
-    /// Step number.
+    /// Step number; 0 for the marker a scan writes when it reopens the incident.
     pub step: u8,
     /// The object.
     pub target: String,
-    /// Method and path.
+    /// Method and path (the marker: why the incident was reopened).
     pub request: String,
-    /// `started` or the outcome.
+    /// `started`, `reopened` (the marker: later steps start a new round) or the outcome.
     pub result: String,
 }
 

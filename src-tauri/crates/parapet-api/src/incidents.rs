@@ -5,13 +5,16 @@ use crate::dto::{ArtifactView, IncidentDetail, IncidentSummary, SignalView};
 use crate::{ApiError, AppContext, ErrorCode};
 use chrono::{DateTime, Utc};
 use parapet_detect::ScanReport;
+use parapet_remediate::ReopenReason;
 use parapet_store::IncidentRow;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Stores a scan's incidents for a tenant. New incidents are `active` when the tenant has
 /// Response on, else `unpublished` until the technician publishes them; known ones keep their
-/// status. A remediated leftover-persistence incident whose artifact still exists reappears.
-/// Returns the ids of new incidents.
+/// status. A remediated incident reappears when its leftover persistence still exists or the
+/// attacker acted again after it was marked remediated; its action log then gets a reopen
+/// marker, so every remediation step is due again. Returns the ids of new incidents.
 pub fn record(
     context: &AppContext,
     tenant_id: &str,
@@ -19,8 +22,7 @@ pub fn record(
     snapshot: &parapet_snapshot::Snapshot,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, ApiError> {
-    let store = context.store();
-    let tenant = store.tenant(tenant_id)?;
+    let tenant = context.store().tenant(tenant_id)?;
     let rows: Vec<IncidentRow> = report
         .incidents
         .iter()
@@ -49,23 +51,61 @@ pub fn record(
     } else {
         "unpublished"
     };
-    let new_ids = store.record_incidents(&rows, status_for_new, now)?;
+    // Read before recording: recording stamps every known incident with this scan's time.
+    // The store guard is taken per call: the reopen below reads and writes the action log.
+    let before: HashMap<String, IncidentRow> = context
+        .store()
+        .incidents(Some(tenant_id))?
+        .into_iter()
+        .map(|row| (row.id.clone(), row))
+        .collect();
+    let new_ids = context
+        .store()
+        .record_incidents(&rows, status_for_new, now)?;
     for row in &rows {
-        let current = store.incident(&row.id)?;
+        let Some(previous) = before.get(&row.id) else {
+            continue;
+        };
+        if previous.status != "remediated" {
+            continue;
+        }
+        let Some(reason) = reopen_reason(context, row, previous)? else {
+            continue;
+        };
+        // The marker first: a status without it would leave steps 1-6 looking done.
+        crate::remediation::record_reopen(context, row, &reason, now)?;
+        context
+            .store()
+            .set_incident_status(&row.id, status_for_new, now)?;
+    }
+    Ok(new_ids)
+}
+
+/// Why a remediated incident comes back, if it does: its artifact is still there, or the
+/// attacker acted after it was marked remediated (logs can arrive hours late, so the time
+/// of step 6 counts, not the time of the previous scan).
+fn reopen_reason(
+    context: &AppContext,
+    row: &IncidentRow,
+    previous: &IncidentRow,
+) -> Result<Option<ReopenReason>, ApiError> {
+    if row.kind == "leftover_persistence" {
         let still_present = serde_json::from_str::<Value>(&row.detail)
             .ok()
             .and_then(|d| d["persistence"].as_array().map(|a| !a.is_empty()))
             .unwrap_or(false);
-        // A remediated incident comes back when its artifact is still there, or when the
-        // attacker acted again after it was closed.
-        let attacker_returned =
-            row.kind == "active_compromise" && row.last_seen > current.updated_at;
-        let artifact_left = row.kind == "leftover_persistence" && still_present;
-        if current.status == "remediated" && (artifact_left || attacker_returned) {
-            store.set_incident_status(&row.id, status_for_new, now)?;
-        }
+        return Ok(still_present.then_some(ReopenReason::PersistenceRemains));
     }
-    Ok(new_ids)
+    if row.kind != "active_compromise" {
+        return Ok(None);
+    }
+    let closed_at =
+        crate::remediation::remediated_at(context, &row.id)?.unwrap_or(previous.updated_at);
+    Ok(
+        (row.last_seen > closed_at).then_some(ReopenReason::AttackerReturned {
+            last_seen: row.last_seen,
+        }),
+    )
 }
 
 /// Incidents of one tenant or of all, newest evidence first.

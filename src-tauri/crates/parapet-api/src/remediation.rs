@@ -4,9 +4,11 @@
 use crate::dto::{ActionView, ObjectResult, RemediationState, StepRequest, StepResult};
 use crate::onboarding::tenant_client;
 use crate::{ApiError, AppContext, ErrorCode};
+use chrono::{DateTime, Utc};
+use parapet_remediate::log::is_reopen;
 use parapet_remediate::{
-    ActionSink, Actor, Artifact, Clients, IncidentTarget, LogRecord, Mode, Outcome, PlanOptions,
-    Removal, RunContext, SinkError, Step,
+    current_round, reopen_entry, ActionSink, Actor, Artifact, Clients, IncidentTarget, LogRecord,
+    Mode, Outcome, Phase, PlanOptions, Removal, ReopenReason, RunContext, SinkError, Step,
 };
 use parapet_store::{EntraLicence, SettingKey};
 
@@ -64,7 +66,7 @@ pub async fn run_step(
         }
     }
     if !request.override_guard && !request.dry_run {
-        let done = completed_steps(&log);
+        let done = completed_steps(&log, &target.artifacts);
         let blocked: Vec<u8> = match step {
             // Re-enabling before the reset would hand the account back to the attacker's password.
             Step::Reenable => vec![1, 4],
@@ -144,20 +146,68 @@ pub async fn state(context: &AppContext, incident_id: &str) -> Result<Remediatio
     let tampered = parapet_remediate::verify_chain(&log)
         .err()
         .map(|e| e.to_string());
-    let completed_steps = completed_steps(&log);
     let artifacts = artifacts(&incident.detail)?;
+    let completed_steps = completed_steps(&log, &artifacts);
     let unresolved = unresolved_persistence(&artifacts, &log);
     Ok(RemediationState {
         completed_steps,
         unresolved_persistence: u32::try_from(unresolved).unwrap_or(u32::MAX),
         actions: log.iter().map(action_view).collect(),
         tampered,
-        persistence: persistence::steps(&artifacts, &log),
+        persistence: persistence::steps(&artifacts, current_round(&log)),
     })
 }
 
-/// Steps whose every action finished (succeeded, already done, or skipped with guidance).
-fn completed_steps(log: &[LogRecord]) -> Vec<u8> {
+/// Who the reopen marker names as its actor.
+const REOPENED_BY: &str = "Parapet scan";
+
+/// Appends the marker that starts a new remediation round to `incident`'s action log, sealed
+/// against its last record, through the same sink the steps write with. A log that already
+/// ends in a marker (a reopen whose status change failed and is retried) gets no second one.
+pub(crate) fn record_reopen(
+    context: &AppContext,
+    incident: &parapet_store::IncidentRow,
+    reason: &ReopenReason,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let log = records(context, &incident.id)?;
+    if log.last().is_some_and(is_reopen) {
+        return Ok(());
+    }
+    let marker = reopen_entry(now, REOPENED_BY, &incident.tenant_id, &incident.id, reason);
+    let mut sink = StoreSink { context };
+    sink.append(marker.seal(log.last())).map_err(|e| {
+        ApiError::storage(format!(
+            "the reopen marker could not be added to the action log of incident {}: {e}",
+            incident.id
+        ))
+    })?;
+    Ok(())
+}
+
+/// When the current round marked the incident remediated (step 6), if it did.
+pub(crate) fn remediated_at(
+    context: &AppContext,
+    incident_id: &str,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let log = records(context, incident_id)?;
+    Ok(current_round(&log)
+        .iter()
+        .rev()
+        .find(|r| {
+            r.step == Step::MarkRemediated.number()
+                && r.phase == Phase::Finished
+                && r.result.as_ref().is_some_and(Outcome::is_done)
+        })
+        .map(|r| r.time))
+}
+
+/// Steps whose every action finished (succeeded, already done, or skipped with guidance) in
+/// the current round: after a reopen, actions of earlier rounds count for nothing. Step 3 of
+/// an incident with no persistence left has nothing to do, so it counts as complete (a
+/// reopened incident whose artifacts an earlier round removed can be closed again).
+fn completed_steps(log: &[LogRecord], artifacts: &[Artifact]) -> Vec<u8> {
+    let log = current_round(log);
     let mut completed_steps = Vec::new();
     for number in 1..=6u8 {
         let prefix = format!("{number}:");
@@ -166,7 +216,8 @@ fn completed_steps(log: &[LogRecord]) -> Vec<u8> {
             .filter(|r| r.action_key.starts_with(&prefix))
             .map(|r| r.action_key.as_str())
             .collect();
-        let all_done = !keys.is_empty()
+        let nothing_to_do = number == Step::RemovePersistence.number() && artifacts.is_empty();
+        let all_done = (!keys.is_empty() || nothing_to_do)
             && keys.iter().all(|key| {
                 log.iter()
                     .rev()
@@ -232,8 +283,10 @@ fn artifacts(detail: &str) -> Result<Vec<Artifact>, ApiError> {
         .unwrap_or_default())
 }
 
-/// Artifacts that no finished step-3 action has dealt with (whichever removal was chosen).
+/// Artifacts that no finished step-3 action of the current round has dealt with (whichever
+/// removal was chosen).
 fn unresolved_persistence(artifacts: &[Artifact], log: &[LogRecord]) -> usize {
+    let log = current_round(log);
     artifacts
         .iter()
         .filter(|artifact| {
@@ -321,10 +374,14 @@ fn action_view(record: &LogRecord) -> ActionView {
         step: record.step,
         target: record.target.clone(),
         request: record.request.clone(),
-        result: record
-            .result
-            .as_ref()
-            .map_or("started".to_string(), |o| outcome_text(o).0.to_string()),
+        result: if is_reopen(record) {
+            "reopened".to_string()
+        } else {
+            record
+                .result
+                .as_ref()
+                .map_or("started".to_string(), |o| outcome_text(o).0.to_string())
+        },
     }
 }
 

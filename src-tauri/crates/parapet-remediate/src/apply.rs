@@ -40,7 +40,8 @@ pub struct RunContext<'a> {
 /// Applies `planned` (one step's actions from [`crate::plan()`]) to `target`'s tenant.
 ///
 /// Refuses before any request when a client or action belongs to another tenant. Actions the
-/// log shows as finished are reported AlreadyDone without a request; every other action gets
+/// log's current round (after the last reopen marker) shows as finished are reported
+/// AlreadyDone without a request; every other action gets
 /// a `Started` record before its call and a `Finished` record after it. An action a previous
 /// run started but never finished is re-checked against the tenant, except a password reset,
 /// which is reported as possibly done (offer a fresh reset).

@@ -16,6 +16,11 @@
 //!   shows as finished are not repeated; an object already in the desired state (or gone) is
 //!   AlreadyDone, not an error; a started-but-unfinished action is re-checked against the
 //!   tenant, and an interrupted password reset is reported as "a password may have been set".
+//! - Rounds: a reopened incident's log holds a reopen marker ([`log::reopen_entry`]); whether
+//!   an action is done ([`plan()`]'s `already_done`, [`apply()`]'s skip and resume) is decided
+//!   by the records after the last marker only ([`log::current_round`]), so every step runs
+//!   again for real. Facts for later steps (the step-1 policy id) come from the current round
+//!   when it has the action, and [`verify_chain`] still covers every record of every round.
 //! - Passwords come from the OS random source, live only in [`parapet_secrets::Sensitive`], are
 //!   handed to the caller once in [`StepOutcome::new_password`], and are never logged, stored,
 //!   serialized or printed; the log records only that a password was set.
@@ -63,7 +68,10 @@ pub use apply::{apply, Clients, Mode, RunContext};
 pub use error::{RemediateError, SinkError};
 pub use execute::{find_copies, CopySearch};
 pub use isolation::check_tenant;
-pub use log::{verify_chain, ActionSink, LogEntry, LogRecord, MemorySink, Phase, TamperError};
+pub use log::{
+    current_round, reopen_entry, verify_chain, ActionSink, LogEntry, LogRecord, MemorySink, Phase,
+    ReopenReason, TamperError,
+};
 pub use model::{
     Actor, Artifact, ArtifactKind, IncidentTarget, MessageCopy, PhishMessage, PlanOptions, Removal,
     Step,

@@ -4,6 +4,10 @@
 //! record's canonical JSON (keys sorted, `hash` left out). The first record of an incident
 //! chains to [`GENESIS_HASH`]. Records never hold secrets: requests are summarised as method
 //! and path, and a password reset records that a password was set, never the password.
+//!
+//! A scan that reopens a remediated incident appends a reopen marker ([`reopen_entry`]). The
+//! records after the last marker are the current round ([`current_round`]): only they say
+//! whether an action is done. The chain runs unbroken across rounds.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -182,6 +186,75 @@ impl ActionSink for MemorySink {
     }
 }
 
+/// `action_key` of the marker a scan writes when it reopens a remediated incident.
+pub const REOPEN_KEY: &str = "reopened";
+
+/// `step` of the reopen marker: it belongs to no remediation step.
+pub const REOPEN_STEP: u8 = 0;
+
+/// Why a scan reopened a remediated incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReopenReason {
+    /// The attacker was active again (latest activity at `last_seen`) after it was remediated.
+    AttackerReturned { last_seen: DateTime<Utc> },
+    /// A persistence artifact the incident named still exists.
+    PersistenceRemains,
+}
+
+impl std::fmt::Display for ReopenReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReopenReason::AttackerReturned { last_seen } => write!(
+                f,
+                "the attacker was active again after it was remediated (last activity {})",
+                last_seen.format("%Y-%m-%d %H:%M UTC")
+            ),
+            ReopenReason::PersistenceRemains => {
+                f.write_str("a persistence artifact still exists after it was remediated")
+            }
+        }
+    }
+}
+
+/// The marker that starts a new remediation round: every action before it counts as history,
+/// so steps 1-6 are planned and run again. `actor` names who reopened it (e.g. "Parapet scan").
+pub fn reopen_entry(
+    time: DateTime<Utc>,
+    actor: &str,
+    tenant_id: &str,
+    incident_id: &str,
+    reason: &ReopenReason,
+) -> LogEntry {
+    LogEntry {
+        time,
+        actor: actor.to_string(),
+        tenant_id: tenant_id.to_string(),
+        incident_id: incident_id.to_string(),
+        step: REOPEN_STEP,
+        action_key: REOPEN_KEY.to_string(),
+        target: format!("incident {incident_id}"),
+        request: format!("reopened: {reason}"),
+        phase: Phase::Finished,
+        result: Some(Outcome::Succeeded),
+        evidence: None,
+        detail: None,
+    }
+}
+
+/// Whether `record` is a reopen marker.
+pub fn is_reopen(record: &LogRecord) -> bool {
+    record.step == REOPEN_STEP && record.action_key == REOPEN_KEY
+}
+
+/// The records after the last reopen marker (all of them when the incident was never
+/// reopened): the round whose actions decide what is already done.
+pub fn current_round(records: &[LogRecord]) -> &[LogRecord] {
+    match records.iter().rposition(is_reopen) {
+        Some(marker) => &records[marker + 1..],
+        None => records,
+    }
+}
+
 /// What the log says about one action key.
 #[derive(Debug, Clone, PartialEq)]
 pub enum KeyState {
@@ -191,9 +264,14 @@ pub enum KeyState {
     Finished(Outcome),
 }
 
-/// The latest state of `key` in `records`.
+/// The latest state of `key` in the current round of `records` (earlier rounds are history:
+/// an action finished before a reopen is due again).
 pub fn key_state(records: &[LogRecord], key: &str) -> KeyState {
-    match records.iter().rev().find(|r| r.action_key == key) {
+    match current_round(records)
+        .iter()
+        .rev()
+        .find(|r| r.action_key == key)
+    {
         None => KeyState::Never,
         Some(r) => match (r.phase, &r.result) {
             (Phase::Finished, Some(result)) => KeyState::Finished(result.clone()),
@@ -202,14 +280,24 @@ pub fn key_state(records: &[LogRecord], key: &str) -> KeyState {
     }
 }
 
-/// True when `key` last finished as Succeeded or AlreadyDone.
+/// True when `key` last finished as Succeeded or AlreadyDone in the current round.
 pub fn key_done(records: &[LogRecord], key: &str) -> bool {
     matches!(key_state(records, key), KeyState::Finished(o) if o.is_done())
 }
 
-/// The `detail` of the latest finished record of `key` that has one.
+/// The `detail` of the latest finished record of `key` that has one, from the current round
+/// when that round has any record of `key`. Only when the current round never touched `key`
+/// does an earlier round answer: an id from there may name an object that is already gone,
+/// which the executor reports as already done, whereas an id from an older round while the
+/// current round made (or half-made) a new object would leave that new object in place.
 pub fn key_detail<'a>(records: &'a [LogRecord], key: &str) -> Option<&'a Value> {
-    records
+    let round = current_round(records);
+    let scope = if round.iter().any(|r| r.action_key == key) {
+        round
+    } else {
+        records
+    };
+    scope
         .iter()
         .rev()
         .filter(|r| r.action_key == key && r.phase == Phase::Finished)

@@ -22,7 +22,7 @@ actor: string,
  */
 tenantId: string, 
 /**
- * Step number.
+ * Step number; 0 for the marker a scan writes when it reopens the incident.
  */
 step: number, 
 /**
@@ -30,10 +30,10 @@ step: number,
  */
 target: string, 
 /**
- * Method and path.
+ * Method and path (the marker: why the incident was reopened).
  */
 request: string, 
 /**
- * `started` or the outcome.
+ * `started`, `reopened` (the marker: later steps start a new round) or the outcome.
  */
 result: string, };

@@ -26,7 +26,8 @@ pub struct PlannedAction {
     /// Method and path of the write (no body).
     pub request: String,
     pub operation: Operation,
-    /// The log already shows this action finished successfully.
+    /// The current round of the log (after the last reopen marker) shows this action finished
+    /// successfully.
     pub already_done: bool,
 }
 

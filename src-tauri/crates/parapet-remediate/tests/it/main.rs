@@ -8,6 +8,7 @@ mod isolation;
 mod password;
 mod persistence;
 mod planning;
+mod reopen;
 mod resume;
 mod retract;
 mod support;
