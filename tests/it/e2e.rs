@@ -99,6 +99,11 @@ impl App {
         }
     }
 
+    /// Whether an element matches `css` right now.
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
     pub async fn wait_for(&self, css: &str) {
         self.wait_for_text(css, |_| true).await;
     }

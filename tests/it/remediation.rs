@@ -132,7 +132,11 @@ async fn incident_from_publish_to_remediated() {
     let outcomes = app
         .wait_for_text("#cross-tenant-outcomes", |t| !t.is_empty())
         .await;
-    assert!(!outcomes.contains("failed"), "{outcomes}");
+    assert_eq!(
+        outcomes.matches("succeeded").count(),
+        delivered.recipients.len(),
+        "{outcomes}"
+    );
     app.wait_for("#cross-tenant-none").await;
     for upn in &delivered.recipients {
         let folders: Vec<serde_json::Value> = control
@@ -143,8 +147,18 @@ async fn incident_from_publish_to_remediated() {
             .collect();
         assert_eq!(folders, vec![serde_json::json!("deleteditems")], "{upn}");
     }
+    // Moves in another tenant do not finish this incident's step 2.
+    assert!(!app.exists(r#"[data-step="2"] .step-done"#).await);
     app.click("#step-2-run").await;
     app.wait_for(r#"[data-step="2"] .step-done"#).await;
+    let home_copies = state_messages(&control, &tenant_id, &delivered.internet_message_id);
+    assert!(!home_copies.is_empty());
+    assert!(
+        home_copies
+            .iter()
+            .all(|(_, folder)| folder == "deleteditems" || folder == "sentitems"),
+        "{home_copies:?}"
+    );
 
     app.click("#step-3-run").await;
     app.wait_for(r#"[data-step="3"] .step-done"#).await;
@@ -213,4 +227,29 @@ async fn incident_from_publish_to_remediated() {
     let _ = rules_left;
     app.close().await;
     simulator.shutdown().await;
+}
+
+/// Every copy of a message in a tenant, as (mailbox, folder), straight from the simulator.
+fn state_messages(
+    control: &parapet_simulator::SimControl,
+    tenant: &str,
+    internet_message_id: &str,
+) -> Vec<(String, String)> {
+    control
+        .user_ids(tenant)
+        .iter()
+        .flat_map(|user| {
+            control
+                .messages(tenant, user)
+                .into_iter()
+                .filter(|m| m["internetMessageId"] == internet_message_id)
+                .map(|m| {
+                    (
+                        user.clone(),
+                        m["parentFolderId"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }

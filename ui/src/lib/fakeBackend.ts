@@ -167,7 +167,13 @@ export function fakeBackend(
       const found = incidents.find((i) => i.summary.id === id);
       const message = found?.mail.find((m) => m.id === messageId);
       if (!found || !message) throw new IpcError("not_found", "that message is not in this incident's Exchange log");
-      found.phish = { internetMessageId: message.internetMessageId, sender: message.sender, subject: message.subject, taggedBy: "technician" };
+      found.phish = {
+        internetMessageId: message.internetMessageId,
+        sender: message.sender,
+        subject: message.subject,
+        sent: message.time,
+        taggedBy: "technician",
+      };
       return structuredClone(found);
     },
     findPhishCopies: async (id, scope) => {
@@ -331,15 +337,25 @@ export function incident(overrides: Partial<IncidentDetail["summary"]> = {}, ext
   };
 }
 
-/** Copies of the test incident's phish: two at home, two in Fabrikam (with a hostile subject). */
+/** Copies of the test incident's phish: two at home, three in Fabrikam (a hostile subject; one
+ * only by sender and subject). */
 export const phishCopies: PhishCopy[] = [
   copy("t-1", "u-1", "m-10", "bob@contoso.example", "Invoice overdue"),
   copy("t-1", "u-2", "m-11", "amy@contoso.example", "Invoice overdue", "Junk Email"),
   copy("t-2", "u-7", "m-20", "li@fabrikam.example", '<img src=x onerror="window.pwned=1">Invoice overdue'),
   copy("t-2", "u-8", "m-21", "raj@fabrikam.example", '<img src=x onerror="window.pwned=1">Invoice overdue'),
+  copy("t-2", "u-9", "m-22", "ola@fabrikam.example", '<img src=x onerror="window.pwned=1">Invoice overdue', "Junk Email", "senderAndSubject"),
 ];
 
-function copy(tenantId: string, mailboxId: string, messageId: string, mailbox: string, subject: string, folder = "Inbox"): PhishCopy {
+function copy(
+  tenantId: string,
+  mailboxId: string,
+  messageId: string,
+  mailbox: string,
+  subject: string,
+  folder = "Inbox",
+  matchedBy: PhishCopy["matchedBy"] = "messageId",
+): PhishCopy {
   return {
     reference: { tenantId, mailboxId, messageId },
     mailbox,
@@ -347,5 +363,6 @@ function copy(tenantId: string, mailboxId: string, messageId: string, mailbox: s
     subject,
     received: "2026-11-02T09:00:10Z",
     folder,
+    matchedBy,
   };
 }

@@ -226,6 +226,8 @@ pub struct PhishView {
     pub sender: String,
     /// Subject.
     pub subject: String,
+    /// ISO 8601 time it was sent, when known.
+    pub sent: Option<String>,
     /// `evidence` (tagged automatically) or `technician` (Mark as Phish).
     pub tagged_by: String,
 }
@@ -279,6 +281,17 @@ pub struct PhishCopy {
     pub received: Option<String>,
     /// `Inbox`, `Junk Email` or `another folder`.
     pub folder: String,
+    /// Why it counts as a copy: the same Message-ID (certain), or the same sender and subject
+    /// near the phish's time (likely: the technician confirms).
+    pub matched_by: CopyMatch,
+}
+
+/// Why a message counts as a copy of the phish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum CopyMatch {
+    MessageId,
+    SenderAndSubject,
 }
 
 /// A user attackers tried and failed to get into.

@@ -216,7 +216,10 @@ pub(crate) fn delegated_client(
     let keyring = context.keyring().clone();
     // Entra may rotate the refresh token on every use; the newest must replace the stored one.
     let on_rotated: parapet_graph::RotationCallback = Arc::new(move |_tenant, rotated| {
-        let _ = keyring.set(&refresh_token_key(), &rotated);
+        if let Err(error) = keyring.set(&refresh_token_key(), &rotated) {
+            // The next use would present a spent token: say why sign-in will be asked again.
+            tracing::warn!("the renewed partner sign-in could not be saved in the keyring ({error}); the next request may ask you to sign in again");
+        }
     });
     Ok(context.connection().client.for_tenant(
         TenantId::new(tenant_id)?,

@@ -88,6 +88,7 @@ pub(crate) fn phish_json(mail: &MailEntry, tagged_by: &str) -> Value {
         "internetMessageId": mail.internet_message_id,
         "sender": mail.sender,
         "subject": mail.subject,
+        "time": mail.time,
         "taggedBy": tagged_by,
     })
 }
@@ -103,6 +104,10 @@ pub(crate) fn phish_view(detail: &Value, tag: Option<&str>) -> Option<PhishView>
         internet_message_id: value["internetMessageId"].as_str().map(str::to_string),
         sender: value["sender"].as_str().unwrap_or_default().to_string(),
         subject: value["subject"].as_str().unwrap_or_default().to_string(),
+        sent: value["time"]
+            .as_str()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
         tagged_by: value["taggedBy"].as_str().unwrap_or("evidence").to_string(),
     })
 }

@@ -66,7 +66,7 @@ pub async fn run_step(
         }
     }
     if !request.override_guard && !request.dry_run {
-        let done = completed_steps(&log, &target.artifacts);
+        let done = completed_steps(&log, &target.artifacts, &target.tenant_id);
         let blocked: Vec<u8> = match step {
             // Re-enabling before the reset would hand the account back to the attacker's password.
             Step::Reenable => vec![1, 4],
@@ -110,9 +110,15 @@ pub async fn run_step(
     let mut sink = StoreSink { context };
     // Microsoft allows resetPassword (writeback for synced users) only to a delegated caller:
     // the technician, through GDAP. Without a sign-in the step explains what to do instead.
-    let delegated = (step == Step::ResetPassword)
-        .then(|| crate::partner::delegated_client(context, &incident.tenant_id).ok())
-        .flatten();
+    let delegated = match step {
+        Step::ResetPassword => match crate::partner::delegated_client(context, &incident.tenant_id)
+        {
+            Ok(client) => Some(client),
+            Err(e) if e.code == ErrorCode::NotSignedIn => None,
+            Err(e) => return Err(e),
+        },
+        _ => None,
+    };
     let outcome = parapet_remediate::apply(
         Clients {
             app: &client,
@@ -147,7 +153,7 @@ pub async fn state(context: &AppContext, incident_id: &str) -> Result<Remediatio
         .err()
         .map(|e| e.to_string());
     let artifacts = artifacts(&incident.detail)?;
-    let completed_steps = completed_steps(&log, &artifacts);
+    let completed_steps = completed_steps(&log, &artifacts, &incident.tenant_id);
     let unresolved = unresolved_persistence(&artifacts, &log);
     Ok(RemediationState {
         completed_steps,
@@ -203,21 +209,28 @@ pub(crate) fn remediated_at(
 }
 
 /// Steps whose every action finished (succeeded, already done, or skipped with guidance) in
-/// the current round: after a reopen, actions of earlier rounds count for nothing. Step 3 of
+/// the current round and the incident's own tenant: after a reopen, actions of earlier rounds
+/// count for nothing. Step 3 of
 /// an incident with no persistence left has nothing to do, so it counts as complete (a
 /// reopened incident whose artifacts an earlier round removed can be closed again).
-fn completed_steps(log: &[LogRecord], artifacts: &[Artifact]) -> Vec<u8> {
+fn completed_steps(log: &[LogRecord], artifacts: &[Artifact], tenant_id: &str) -> Vec<u8> {
     let log = current_round(log);
     let mut completed_steps = Vec::new();
     for number in 1..=6u8 {
         let prefix = format!("{number}:");
+        // Moves in the technician's other tenants do not finish this incident's step 2.
         let keys: std::collections::BTreeSet<&str> = log
             .iter()
-            .filter(|r| r.action_key.starts_with(&prefix))
+            .filter(|r| r.action_key.starts_with(&prefix) && r.tenant_id == tenant_id)
             .map(|r| r.action_key.as_str())
             .collect();
         let nothing_to_do = number == Step::RemovePersistence.number() && artifacts.is_empty();
+        // Moving selected copies leaves the rest: only the tenant-wide search-and-move
+        // (`2:phish:…`) can say no copy is left.
+        let tenant_wide = number != Step::RetractPhish.number()
+            || keys.iter().any(|key| key.starts_with("2:phish:"));
         let all_done = (!keys.is_empty() || nothing_to_do)
+            && tenant_wide
             && keys.iter().all(|key| {
                 log.iter()
                     .rev()
@@ -290,10 +303,11 @@ fn unresolved_persistence(artifacts: &[Artifact], log: &[LogRecord]) -> usize {
     artifacts
         .iter()
         .filter(|artifact| {
-            !log.iter().any(|record| {
-                record.action_key.starts_with("3:")
-                    && record.action_key.contains(&artifact.id)
-                    && record.result.as_ref().is_some_and(Outcome::is_done)
+            !artifact.kind.removals().iter().any(|removal| {
+                parapet_remediate::log::key_done(
+                    log,
+                    &parapet_remediate::persistence_key(artifact, *removal),
+                )
             })
         })
         .count()
@@ -403,6 +417,11 @@ pub(crate) fn phish(
                 internet_message_id: view.internet_message_id,
                 sender: Some(view.sender),
                 subject: Some(view.subject),
+                sent: view
+                    .sent
+                    .as_deref()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.with_timezone(&chrono::Utc)),
             }
         }),
     )

@@ -4,16 +4,21 @@
 //! Each tenant is searched and changed with its own client only. A selection can only name
 //! copies the search finds again for this incident's phish, so a crafted request cannot move
 //! an arbitrary message. Every move is an action in the incident's log, under the tenant it
-//! touched.
+//! touched. One tenant failing never hides what happened in the others: its copies come back
+//! as failed, with Microsoft's error.
 
 use std::collections::BTreeMap;
 
-use crate::dto::{MessageRef, ObjectResult, PhishCopy, PhishScope, StepRequest, TenantCopies};
+use crate::dto::{
+    CopyMatch, MessageRef, ObjectResult, PhishCopy, PhishScope, StepRequest, TenantCopies,
+};
 use crate::onboarding::tenant_client;
-use crate::remediation::{object_result, remediate_error, StoreSink};
+use crate::remediation::{object_result, records, StoreSink};
 use crate::{ApiError, AppContext};
+use parapet_remediate::log::{key_state, KeyState};
 use parapet_remediate::{
-    Clients, IncidentTarget, MessageCopy, PhishMessage, PlanOptions, RunContext, Step,
+    Clients, CopySearch, IncidentTarget, MatchedBy, MessageCopy, PhishMessage, PlanOptions,
+    RunContext, Step,
 };
 use parapet_store::{IncidentRow, TenantRow};
 
@@ -47,12 +52,7 @@ pub async fn find_copies(
         let tenant = &tenants[index];
         let (copies, error) = match found {
             Ok(search) => {
-                let error = search.failures.first().map(|(mailbox, error)| {
-                    format!(
-                        "{} mailbox(es) could not be searched, first {mailbox}: {error}",
-                        search.failures.len()
-                    )
-                });
+                let error = partial(&search);
                 (search.copies, error)
             }
             Err(e) => (Vec::new(), Some(ApiError::from(e).message)),
@@ -78,11 +78,7 @@ pub(crate) async fn retract_selected(
     request: &StepRequest,
     run: &RunContext<'_>,
 ) -> Result<Vec<ObjectResult>, ApiError> {
-    let phish = home.phish.clone().ok_or_else(|| {
-        ApiError::invalid_input(
-            "no phishing mail is known for this incident: tag it with Mark as Phish first",
-        )
-    })?;
+    let phish = home.phish.clone().ok_or_else(no_phish)?;
     let mut by_tenant: BTreeMap<&str, Vec<&MessageRef>> = BTreeMap::new();
     for reference in &request.messages {
         by_tenant
@@ -92,72 +88,145 @@ pub(crate) async fn retract_selected(
     }
     let mut objects = Vec::new();
     for (tenant_id, wanted) in by_tenant {
-        let tenant = context.store().tenant(tenant_id)?;
-        let client = tenant_client(context, tenant_id)?;
-        let found = parapet_remediate::find_copies(&client, &phish).await?;
-        let selected: Vec<MessageCopy> = found
-            .copies
-            .into_iter()
-            .filter(|copy| {
-                wanted
-                    .iter()
-                    .any(|w| w.mailbox_id == copy.mailbox_id && w.message_id == copy.message_id)
-            })
-            .collect();
-        for missing in wanted.iter().filter(|w| {
-            !selected
-                .iter()
-                .any(|c| w.mailbox_id == c.mailbox_id && w.message_id == c.message_id)
-        }) {
-            objects.push(ObjectResult {
-                key: format!("2:message:{}:{}", missing.mailbox_id, missing.message_id),
-                target: format!("message in mailbox {} ({})", missing.mailbox_id, tenant.display_name),
-                request: "none".into(),
-                outcome: "already_done".into(),
-                message: Some(
-                    "no longer outside Deleted Items (or not a copy of this phish): nothing to move"
-                        .into(),
-                ),
-                guidance: None,
-            });
+        match retract_in(context, home, &phish, tenant_id, &wanted, run).await {
+            Ok(done) => objects.extend(done),
+            Err(error) => objects.extend(wanted.iter().map(|w| {
+                unmoved(
+                    w,
+                    tenant_id,
+                    "failed",
+                    format!("nothing was moved in this tenant: {}", error.message),
+                )
+            })),
         }
-        if selected.is_empty() {
-            continue;
-        }
-        let target = if tenant_id == home.tenant_id {
-            home.clone()
-        } else {
-            elsewhere(home, tenant_id, phish.clone())
-        };
-        let options = PlanOptions {
-            phish_copies: selected,
-            ..PlanOptions::default()
-        };
-        let log = crate::remediation::records(context, &home.incident_id)?;
-        let planned = parapet_remediate::plan(Step::RetractPhish, &target, &options, &log)
-            .map_err(remediate_error)?;
-        let mut sink = StoreSink { context };
-        let outcome = parapet_remediate::apply(
-            Clients {
-                app: &client,
-                delegated: None,
-            },
-            &target,
-            &planned,
-            &mut sink,
-            run,
-        )
-        .await
-        .map_err(remediate_error)?;
-        objects.extend(outcome.objects.iter().map(|object| {
-            let mut result = object_result(object);
-            if tenant_id != home.tenant_id {
-                result.target = format!("{} ({})", result.target, tenant.display_name);
-            }
-            result
-        }));
     }
     Ok(objects)
+}
+
+async fn retract_in(
+    context: &AppContext,
+    home: &IncidentTarget,
+    phish: &PhishMessage,
+    tenant_id: &str,
+    wanted: &[&MessageRef],
+    run: &RunContext<'_>,
+) -> Result<Vec<ObjectResult>, ApiError> {
+    let tenant = context.store().tenant(tenant_id)?;
+    let client = tenant_client(context, tenant_id)?;
+    let search = parapet_remediate::find_copies(&client, phish).await?;
+    let log = records(context, &home.incident_id)?;
+    let same = |w: &MessageRef, mailbox: &str, message: &str| {
+        w.mailbox_id == mailbox && w.message_id == message
+    };
+    let mut selected: Vec<MessageCopy> = search
+        .copies
+        .iter()
+        .filter(|c| wanted.iter().any(|w| same(w, &c.mailbox_id, &c.message_id)))
+        .cloned()
+        .collect();
+    let mut objects = Vec::new();
+    for w in wanted {
+        if selected
+            .iter()
+            .any(|c| same(w, &c.mailbox_id, &c.message_id))
+        {
+            continue;
+        }
+        let key = format!("2:message:{}:{}", w.mailbox_id, w.message_id);
+        if let Some(failure) = search
+            .failures
+            .iter()
+            .find(|f| f.mailbox_id == w.mailbox_id)
+        {
+            // Not found because the mailbox could not be searched: say so, never "done".
+            objects.push(unmoved(
+                w,
+                &tenant.display_name,
+                "failed",
+                format!(
+                    "the mailbox {} could not be searched: {}; run the step again",
+                    failure.mailbox, failure.error
+                ),
+            ));
+        } else if key_state(&log, &key) == KeyState::Interrupted {
+            // A move that stopped mid-call: resume it, so the log records how it ended.
+            selected.push(MessageCopy {
+                mailbox_id: w.mailbox_id.clone(),
+                mailbox: w.mailbox_id.clone(),
+                message_id: w.message_id.clone(),
+                internet_message_id: None,
+                sender: None,
+                subject: None,
+                received: None,
+                folder: "unknown folder".into(),
+                matched_by: MatchedBy::MessageId,
+            });
+        } else {
+            objects.push(unmoved(
+                w,
+                &tenant.display_name,
+                "already_done",
+                "no longer outside Deleted Items (or not a copy of this phish): nothing to move"
+                    .into(),
+            ));
+        }
+    }
+    if selected.is_empty() {
+        return Ok(objects);
+    }
+    let target = if tenant_id == home.tenant_id {
+        home.clone()
+    } else {
+        elsewhere(home, tenant_id, phish.clone())
+    };
+    let options = PlanOptions {
+        phish_copies: selected,
+        ..PlanOptions::default()
+    };
+    let planned = parapet_remediate::plan(Step::RetractPhish, &target, &options, &log)?;
+    let mut sink = StoreSink { context };
+    let outcome = parapet_remediate::apply(
+        Clients {
+            app: &client,
+            delegated: None,
+        },
+        &target,
+        &planned,
+        &mut sink,
+        run,
+    )
+    .await?;
+    objects.extend(outcome.objects.iter().map(|object| {
+        let mut result = object_result(object);
+        if tenant_id != home.tenant_id {
+            result.target = format!("{} ({})", result.target, tenant.display_name);
+        }
+        result
+    }));
+    Ok(objects)
+}
+
+/// A selected copy that was not moved, and why.
+fn unmoved(w: &MessageRef, tenant: &str, outcome: &str, message: String) -> ObjectResult {
+    ObjectResult {
+        key: format!("2:message:{}:{}", w.mailbox_id, w.message_id),
+        target: format!("message in mailbox {} ({tenant})", w.mailbox_id),
+        request: "none".into(),
+        outcome: outcome.into(),
+        message: Some(message),
+        guidance: None,
+    }
+}
+
+/// Mailboxes a search could not look into, for the panel.
+fn partial(search: &CopySearch) -> Option<String> {
+    let first = search.failures.first()?;
+    Some(format!(
+        "{} mailbox(es) could not be searched, first {}: {}",
+        search.failures.len(),
+        first.mailbox,
+        first.error
+    ))
 }
 
 /// The incident as seen from another tenant: only its phish and its log belong there.
@@ -175,12 +244,14 @@ fn elsewhere(home: &IncidentTarget, tenant_id: &str, phish: PhishMessage) -> Inc
     }
 }
 
+fn no_phish() -> ApiError {
+    ApiError::invalid_input(
+        "no phishing mail is known for this incident: tag it with Mark as Phish first",
+    )
+}
+
 fn known_phish(context: &AppContext, incident: &IncidentRow) -> Result<PhishMessage, ApiError> {
-    crate::remediation::phish(context, incident)?.ok_or_else(|| {
-        ApiError::invalid_input(
-            "no phishing mail is known for this incident: tag it with Mark as Phish first",
-        )
-    })
+    crate::remediation::phish(context, incident)?.ok_or_else(no_phish)
 }
 
 fn view(tenant_id: &str, copy: &MessageCopy) -> PhishCopy {
@@ -195,5 +266,9 @@ fn view(tenant_id: &str, copy: &MessageCopy) -> PhishCopy {
         subject: copy.subject.clone().unwrap_or_default(),
         received: copy.received.map(|t| t.to_rfc3339()),
         folder: copy.folder.clone(),
+        matched_by: match copy.matched_by {
+            MatchedBy::MessageId => CopyMatch::MessageId,
+            MatchedBy::SenderAndSubject => CopyMatch::SenderAndSubject,
+        },
     }
 }

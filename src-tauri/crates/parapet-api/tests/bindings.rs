@@ -5,10 +5,10 @@
 
 use parapet_api::dto::{
     ActionView, AppInfo, ArtifactAction, ArtifactRemoval, ArtifactStep, ArtifactView,
-    ConsentRequest, CustomerTenant, EntraLicence, IncidentDetail, IncidentSummary, MailEntry,
-    MessageRef, ObjectResult, PartnerStatus, PhishCopy, PhishScope, PhishView, RemediationState,
-    RemovalChoice, ScanProgress, ScanSummary, Settings, SignalView, StepRequest, StepResult,
-    TargetedUserView, TenantCopies, TenantFlags, TenantOverview, TenantSummary,
+    ConsentRequest, CopyMatch, CustomerTenant, EntraLicence, IncidentDetail, IncidentSummary,
+    MailEntry, MessageRef, ObjectResult, PartnerStatus, PhishCopy, PhishScope, PhishView,
+    RemediationState, RemovalChoice, ScanProgress, ScanSummary, Settings, SignalView, StepRequest,
+    StepResult, TargetedUserView, TenantCopies, TenantFlags, TenantOverview, TenantSummary,
 };
 use parapet_api::{ApiError, ErrorCode};
 use std::path::{Path, PathBuf};
@@ -42,6 +42,7 @@ fn rendered() -> Vec<(String, String)> {
         one::<MessageRef>(),
         one::<TenantCopies>(),
         one::<PhishCopy>(),
+        one::<CopyMatch>(),
         one::<ObjectResult>(),
         one::<StepResult>(),
         one::<ActionView>(),

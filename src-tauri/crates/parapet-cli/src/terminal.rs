@@ -18,6 +18,12 @@ pub(crate) fn inert_for_terminal(text: &str) -> String {
     out
 }
 
+/// A field printed on one line (a subject, a mailbox): its own newlines are shown escaped, so
+/// a hostile subject cannot fake another line of the listing.
+pub(crate) fn one_line(text: &str) -> String {
+    text.replace('\n', "\\n")
+}
+
 /// Writes `text` made inert.
 pub(crate) fn write_inert(out: &mut dyn std::io::Write, text: &str) -> Result<(), String> {
     out.write_all(inert_for_terminal(text).as_bytes())
@@ -42,5 +48,13 @@ mod tests {
         assert!(inert.contains("\\u{1b}[2J"), "{inert}");
         assert!(inert.contains("\\u{202e}"), "{inert}");
         assert!(inert.contains("\nnext"));
+    }
+
+    #[test]
+    fn one_line_fields_cannot_start_a_new_line() {
+        let subject = "Invoice\nt-1:u-2:AAMk  fake line";
+        let shown = super::inert_for_terminal(&super::one_line(subject));
+        assert!(!shown.contains('\n'), "{shown}");
+        assert!(shown.contains("Invoice\\nt-1"), "{shown}");
     }
 }

@@ -70,12 +70,8 @@ pub async fn apply(
             outcome,
             guidance,
         };
-        let fresh = matches!(
-            action.operation,
-            Operation::ResetPassword { fresh: true, .. }
-        );
         let state = key_state(&records, &action.key);
-        match (&state, fresh) {
+        match (&state, action.operation.repeats()) {
             (KeyState::Finished(done), false) if done.is_done() => {
                 outcome.objects.push(line(
                     Outcome::AlreadyDone {

@@ -66,15 +66,15 @@ mod plan;
 
 pub use apply::{apply, Clients, Mode, RunContext};
 pub use error::{RemediateError, SinkError};
-pub use execute::{find_copies, CopySearch};
+pub use execute::{find_copies, CopySearch, MailboxFailure, SAME_SENDER_AND_SUBJECT_WINDOW};
 pub use isolation::check_tenant;
 pub use log::{
     current_round, reopen_entry, verify_chain, ActionSink, LogEntry, LogRecord, MemorySink, Phase,
     ReopenReason, TamperError,
 };
 pub use model::{
-    Actor, Artifact, ArtifactKind, IncidentTarget, MessageCopy, PhishMessage, PlanOptions, Removal,
-    Step,
+    Actor, Artifact, ArtifactKind, IncidentTarget, MatchedBy, MessageCopy, PhishMessage,
+    PlanOptions, Removal, Step,
 };
 pub use outcome::{ObjectOutcome, Outcome, StepOutcome, ONLY_METHOD_GUARD};
 pub use password::{generate_password, PASSWORD_LENGTH};

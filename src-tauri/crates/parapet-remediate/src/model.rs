@@ -148,6 +148,11 @@ pub struct PhishMessage {
     pub internet_message_id: Option<String>,
     pub sender: Option<String>,
     pub subject: Option<String>,
+    /// When it was sent: a copy matched only by sender and subject must have arrived within
+    /// [`crate::SAME_SENDER_AND_SUBJECT_WINDOW`] of it, so the account's older ordinary mail
+    /// with a common subject ("Invoice") is not taken for the phish.
+    #[serde(default)]
+    pub sent: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One copy of a phishing mail in one mailbox, as [`crate::find_copies`] found it. Step 2
@@ -166,6 +171,19 @@ pub struct MessageCopy {
     pub received: Option<chrono::DateTime<chrono::Utc>>,
     /// `Inbox`, `Junk Email`, `Deleted Items`, or `another folder`.
     pub folder: String,
+    /// Why it counts as a copy.
+    pub matched_by: MatchedBy,
+}
+
+/// Why a message counts as a copy of the phish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    /// The same RFC 5322 Message-ID: the same message, delivered.
+    MessageId,
+    /// The same sender and subject, arriving near the phish (e.g. the attacker sent it
+    /// again): likely, not certain, so the technician confirms it.
+    SenderAndSubject,
 }
 
 /// Disable (reversible) or delete (gone for good).

@@ -74,9 +74,10 @@ impl Keyring {
             std::process::id()
         ));
         self.set(&probe, &Sensitive::new("probe".to_string()))?;
-        let read = self.get(&probe)?;
+        // Removed whatever the read-back says, so a failing check leaves no entry behind.
+        let read = self.get(&probe);
         self.delete(&probe)?;
-        match read {
+        match read? {
             Some(value) if value.expose() == "probe" => Ok(()),
             _ => Err(SecretsError::Unavailable(
                 "a stored value could not be read back".into(),

@@ -225,6 +225,20 @@ impl SimControl {
         st.data(&id)?.user(user).cloned().map(Value::Object)
     }
 
+    /// The object ids of one tenant's users.
+    pub fn user_ids(&self, tenant: &str) -> Vec<String> {
+        let st = self.app.lock();
+        st.resolve_tenant(tenant)
+            .and_then(|id| st.data(&id))
+            .map(|data| {
+                data.users
+                    .iter()
+                    .filter_map(|u| u.get("id").and_then(Value::as_str).map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The messages of one mailbox (owner by id or UPN), as the simulator currently holds them.
     pub fn messages(&self, tenant: &str, user: &str) -> Vec<Value> {
         let st = self.app.lock();

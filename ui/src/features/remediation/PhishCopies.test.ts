@@ -19,7 +19,7 @@ async function click(css: string) {
 const text = (css: string) => document.querySelector(css)?.textContent ?? "";
 
 async function openIncident() {
-  const phish = { internetMessageId: "<a@x>", sender: "jane@contoso.example", subject: "Invoice overdue", taggedBy: "technician" };
+  const phish = { internetMessageId: "<a@x>", sender: "jane@contoso.example", subject: "Invoice overdue", sent: "2026-11-02T09:00:00Z", taggedBy: "technician" };
   setBackend(fakeBackend([], [], [incident({ status: "active" }, { phish })]));
   document.body.innerHTML = "";
   mount(IncidentView, { target: document.body, props: { incidentId: "inc_1" } });
@@ -48,19 +48,26 @@ describe("Phish copies in step 2", () => {
     await click("#cross-tenant-search");
     const group = document.querySelector('#cross-tenant [data-tenant-id="t-2"]');
     expect(group?.textContent).toContain("Fabrikam");
-    expect(group?.textContent).toContain("2 mailboxes affected");
+    expect(group?.textContent).toContain("3 mailboxes affected");
+    // Only the same Message-ID is ticked for you; the same sender and subject is offered.
+    const ticks = [...document.querySelectorAll<HTMLInputElement>('#cross-tenant [data-tenant-id="t-2"] .select-copy')];
+    expect(ticks.map((t) => t.checked)).toEqual([true, true, false]);
+    expect(document.querySelectorAll("#cross-tenant .likely-copy").length).toBe(1);
     expect(group?.textContent).toContain('<img src=x onerror="window.pwned=1">Invoice overdue');
     expect(document.querySelector("#cross-tenant img")).toBeNull();
     expect((window as unknown as { pwned?: number }).pwned).toBeUndefined();
     expect(document.querySelector('#cross-tenant [data-tenant-id="t-3"]')).toBeNull();
     expect(document.querySelector('#cross-tenant [data-tenant-id="t-1"]')).toBeNull();
 
+    expect(text("#cross-tenant-retract")).toBe("Move 2 selected to Deleted Items");
+    // The tenant's box selects all of it (the likely copy too), and clears all of it.
+    await click('#cross-tenant [data-tenant-id="t-2"] .select-tenant');
+    expect(text("#cross-tenant-retract")).toBe("Move 3 selected to Deleted Items");
     await click('#cross-tenant [data-tenant-id="t-2"] .select-tenant');
     expect(document.querySelector<HTMLButtonElement>("#cross-tenant-retract")?.disabled).toBe(true);
     await click('#cross-tenant [data-tenant-id="t-2"] .select-tenant');
-    expect(text("#cross-tenant-retract")).toBe("Move 2 selected to Deleted Items");
     await click("#cross-tenant-retract");
-    expect(document.querySelectorAll("#cross-tenant-outcomes .outcome-succeeded").length).toBe(2);
+    expect(document.querySelectorAll("#cross-tenant-outcomes .outcome-succeeded").length).toBe(3);
     expect(text("#cross-tenant-none")).toContain("None of your other tenants");
   });
 

@@ -14,6 +14,7 @@ const action = (sequence: number, step: number, result: string, request: string)
   sequence,
   time: "2026-12-03T10:00:00Z",
   actor: step === 0 ? "Parapet scan" : "tech@msp.example",
+  tenantId: "t-1",
   step,
   target: step === 0 ? "incident inc_1" : "account jane@contoso.example",
   request,
@@ -35,6 +36,7 @@ describe("Action log", () => {
           action(3, 1, "succeeded", "PATCH /v1.0/users/u-1 accountEnabled=false"),
         ],
         tampered: null,
+        persistence: [],
       }),
     });
     document.body.innerHTML = "";

@@ -17,6 +17,10 @@ sender: string,
  */
 subject: string, 
 /**
+ * ISO 8601 time it was sent, when known.
+ */
+sent: string | null, 
+/**
  * `evidence` (tagged automatically) or `technician` (Mark as Phish).
  */
 taggedBy: string, };

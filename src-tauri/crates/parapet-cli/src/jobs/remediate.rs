@@ -6,7 +6,7 @@ use parapet_api::ContextOptions;
 use std::io::Write;
 
 use crate::args::Format;
-use crate::terminal::{inert_for_terminal, json, write_inert};
+use crate::terminal::{inert_for_terminal, json, one_line, write_inert};
 
 /// What `parapet remediate` was asked to do.
 pub(crate) struct StepArgs<'a> {
@@ -35,6 +35,9 @@ pub(crate) fn step(
     }
     if !args.messages.is_empty() && args.step != 2 {
         return Err("--message selects copies of the phish: it belongs to step 2".into());
+    }
+    if args.fresh && args.step != 4 {
+        return Err("--fresh asks for a new password: it belongs to step 4".into());
     }
     let request = StepRequest {
         step: args.step,
@@ -123,10 +126,10 @@ pub(crate) fn phish(
                         r.tenant_id,
                         r.mailbox_id,
                         r.message_id,
-                        copy.mailbox,
+                        one_line(&copy.mailbox),
                         copy.folder,
                         copy.received.as_deref().unwrap_or("-"),
-                        copy.subject
+                        one_line(&copy.subject)
                     ));
                 }
             }

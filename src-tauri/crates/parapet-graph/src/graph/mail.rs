@@ -15,6 +15,11 @@ pub enum MessageFilter {
     InternetMessageId(String),
     Subject(String),
     FromAddress(String),
+    /// Both at once (one query, filtered by Exchange rather than by the client).
+    FromAddressAndSubject {
+        address: String,
+        subject: String,
+    },
 }
 
 const MESSAGE_FIELDS: &[&str] = &[
@@ -38,6 +43,11 @@ impl TenantClient {
             MessageFilter::FromAddress(a) => {
                 format!("from/emailAddress/address eq {}", odata_string(a))
             }
+            MessageFilter::FromAddressAndSubject { address, subject } => format!(
+                "from/emailAddress/address eq {} and subject eq {}",
+                odata_string(address),
+                odata_string(subject)
+            ),
         };
         let query = ODataQuery::new()
             .select(MESSAGE_FIELDS)

@@ -10,7 +10,11 @@ use parapet_graph::{GraphError, ODataQuery, TenantClient};
 use serde_json::Value;
 
 use super::{get_object, seg};
-use crate::model::{MessageCopy, PhishMessage};
+use crate::model::{MatchedBy, MessageCopy, PhishMessage};
+
+/// How near the phish a message with the same sender and subject must arrive to count as a
+/// copy (the attacker resending it); older or later mail with that subject is ordinary mail.
+pub const SAME_SENDER_AND_SUBJECT_WINDOW: chrono::Duration = chrono::Duration::days(3);
 
 /// How many mailboxes are searched at once: well inside Graph's per-app limits, and the
 /// client still holds each mailbox to Exchange's four concurrent requests.
@@ -21,8 +25,16 @@ const MAILBOXES_AT_ONCE: usize = 8;
 pub struct CopySearch {
     /// Copies outside Deleted Items and Sent Items, by mailbox UPN then received time.
     pub copies: Vec<MessageCopy>,
-    /// Mailboxes that could not be searched: their UPN and Microsoft's error text.
-    pub failures: Vec<(String, String)>,
+    /// Mailboxes that could not be searched.
+    pub failures: Vec<MailboxFailure>,
+}
+
+/// A mailbox whose search failed, with Microsoft's error text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MailboxFailure {
+    pub mailbox: String,
+    pub mailbox_id: String,
+    pub error: String,
 }
 
 /// Every copy of `phish` in the tenant's mailboxes outside Deleted Items and Sent Items:
@@ -61,10 +73,11 @@ pub async fn find_copies(
     let mut search = CopySearch::default();
     while let Some(joined) = searches.join_next().await {
         let Ok((id, upn, found)) = joined else {
-            search.failures.push((
-                String::new(),
-                "a mailbox search stopped unexpectedly".into(),
-            ));
+            search.failures.push(MailboxFailure {
+                mailbox: "(unknown)".into(),
+                mailbox_id: String::new(),
+                error: "a mailbox search stopped unexpectedly".into(),
+            });
             continue;
         };
         match found {
@@ -74,10 +87,14 @@ pub async fn find_copies(
                     .filter(|(_, folder)| {
                         !matches!(folder, Folder::DeletedItems | Folder::SentItems)
                     })
-                    .map(|(message, folder)| copy_of(&id, &upn, message, folder)),
+                    .map(|(message, folder)| copy_of(&id, &upn, phish, message, folder)),
             ),
             Err(e) if no_mailbox(&e) => {}
-            Err(e) => search.failures.push((upn, e.to_string())),
+            Err(e) => search.failures.push(MailboxFailure {
+                mailbox: upn,
+                mailbox_id: id,
+                error: e.to_string(),
+            }),
         }
     }
     search.copies.sort_by(|a, b| {
@@ -91,8 +108,20 @@ pub async fn find_copies(
     Ok(search)
 }
 
-fn copy_of(mailbox_id: &str, upn: &str, message: Message, folder: Folder) -> MessageCopy {
+fn copy_of(
+    mailbox_id: &str,
+    upn: &str,
+    phish: &PhishMessage,
+    message: Message,
+    folder: Folder,
+) -> MessageCopy {
+    let matched_by = if phish.same_message_id(&message) {
+        MatchedBy::MessageId
+    } else {
+        MatchedBy::SenderAndSubject
+    };
     MessageCopy {
+        matched_by,
         mailbox_id: mailbox_id.to_string(),
         mailbox: upn.to_string(),
         sender: message
@@ -172,10 +201,21 @@ async fn matching_in(
     {
         filters.push(MessageFilter::InternetMessageId(id.trim().to_string()));
     }
-    if let Some(sender) = phish.sender.as_deref().filter(|s| !s.trim().is_empty()) {
-        if phish.subject.is_some() {
-            filters.push(MessageFilter::FromAddress(sender.trim().to_string()));
-        }
+    let sender = phish
+        .sender
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let subject = phish
+        .subject
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if let (Some(address), Some(subject)) = (sender, subject) {
+        filters.push(MessageFilter::FromAddressAndSubject {
+            address: address.to_string(),
+            subject: subject.to_string(),
+        });
     }
     let mut wanted: Vec<Message> = Vec::new();
     for filter in &filters {
@@ -200,27 +240,160 @@ async fn matching_in(
             let parent = message.parent_folder_id.clone().unwrap_or_default();
             let folder = folders
                 .iter()
-                .find(|(id, _)| id.eq_ignore_ascii_case(&parent))
+                .find(|(id, _)| same_folder(id, &parent))
                 .map_or(Folder::Other, |(_, f)| *f);
             (message, folder)
         })
         .collect())
 }
 
+/// Whether folder id `known` is `parent`: well-known names are case-insensitive, Graph's
+/// opaque ids (base64) are not.
+pub(super) fn same_folder(known: &str, parent: &str) -> bool {
+    let well_known = Folder::WELL_KNOWN
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case(known));
+    if well_known {
+        known.eq_ignore_ascii_case(parent)
+    } else {
+        known == parent
+    }
+}
+
+/// Trimmed, compared without regard to ASCII case; an empty side never matches.
+fn same_text(want: Option<&str>, have: Option<&str>) -> bool {
+    match (want.map(str::trim), have.map(str::trim)) {
+        (Some(w), Some(h)) => !w.is_empty() && w.eq_ignore_ascii_case(h),
+        _ => false,
+    }
+}
+
 impl PhishMessage {
-    /// The same Message-ID, or (when both are known) the same sender and subject.
-    fn matches(&self, m: &Message) -> bool {
-        let same = |want: Option<&str>, have: Option<&str>| {
-            want.is_some_and(|w| {
-                !w.trim().is_empty()
-                    && have.is_some_and(|h| h.trim().eq_ignore_ascii_case(w.trim()))
-            })
-        };
+    /// The same Message-ID; or the same sender and subject, arriving within
+    /// [`SAME_SENDER_AND_SUBJECT_WINDOW`] of the phish (when its time is unknown, only if no
+    /// Message-ID is known either).
+    pub(crate) fn matches(&self, m: &Message) -> bool {
+        if self.same_message_id(m) {
+            return true;
+        }
         let from = m.from.as_ref().and_then(|r| r.address());
-        same(
+        let same = same_text(self.sender.as_deref(), from)
+            && same_text(self.subject.as_deref(), m.subject.as_deref());
+        let near = match (self.sent, m.received_date_time.or(m.sent_date_time)) {
+            (Some(sent), Some(arrived)) => (arrived - sent).abs() <= SAME_SENDER_AND_SUBJECT_WINDOW,
+            (Some(_), None) => false,
+            (None, _) => self.internet_message_id.is_none(),
+        };
+        same && near
+    }
+
+    fn same_message_id(&self, m: &Message) -> bool {
+        same_text(
             self.internet_message_id.as_deref(),
             m.internet_message_id.as_deref(),
-        ) || (same(self.sender.as_deref(), from)
-            && same(self.subject.as_deref(), m.subject.as_deref()))
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Duration, Utc};
+
+    fn message(id: Option<&str>, from: &str, subject: &str, at: DateTime<Utc>) -> Message {
+        serde_json::from_value(serde_json::json!({
+            "id": "m",
+            "internetMessageId": id,
+            "subject": subject,
+            "from": {"emailAddress": {"address": from}},
+            "receivedDateTime": at.to_rfc3339(),
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_copy_is_the_same_message_id_or_the_same_sender_and_subject_near_the_phish() {
+        let sent: DateTime<Utc> = "2026-11-02T09:00:00Z".parse().unwrap();
+        let phish = PhishMessage {
+            internet_message_id: Some(" <P1@evil.example> ".into()),
+            sender: Some("jane@contoso.com".into()),
+            subject: Some("Invoice".into()),
+            sent: Some(sent),
+        };
+        let near = sent + Duration::hours(5);
+        let cases = [
+            (
+                Some("<p1@evil.example>"),
+                "bob@x.example",
+                "Other",
+                near,
+                true,
+            ),
+            (
+                Some("<p2@evil.example>"),
+                "JANE@contoso.com",
+                " invoice ",
+                near,
+                true,
+            ),
+            (
+                Some("<p2@evil.example>"),
+                "jane@contoso.com",
+                "Invoice",
+                sent - Duration::days(21),
+                false,
+            ),
+            (
+                Some("<p2@evil.example>"),
+                "jane@contoso.com",
+                "Invoice 2",
+                near,
+                false,
+            ),
+            (
+                Some("<p2@evil.example>"),
+                "amy@contoso.com",
+                "Invoice",
+                near,
+                false,
+            ),
+            (None, "", "", near, false),
+        ];
+        for (id, from, subject, at, expected) in cases {
+            let m = message(id, from, subject, at);
+            assert_eq!(phish.matches(&m), expected, "{id:?} {from} {subject} {at}");
+        }
+        // An empty Message-ID or sender never matches anything.
+        let empty = PhishMessage {
+            internet_message_id: Some("  ".into()),
+            sender: Some(String::new()),
+            subject: Some(String::new()),
+            sent: None,
+        };
+        assert!(!empty.matches(&message(Some(""), "", "", near)));
+        // Without the phish's time, sender and subject count only when no Message-ID is known.
+        let undated = PhishMessage {
+            sent: None,
+            ..phish.clone()
+        };
+        let resent = message(
+            Some("<p3@evil.example>"),
+            "jane@contoso.com",
+            "Invoice",
+            near,
+        );
+        assert!(!undated.matches(&resent));
+        let by_sender = PhishMessage {
+            internet_message_id: None,
+            ..undated
+        };
+        assert!(by_sender.matches(&resent));
+    }
+
+    #[test]
+    fn well_known_folder_names_ignore_case_but_opaque_ids_do_not() {
+        assert!(same_folder("deleteditems", "DeletedItems"));
+        assert!(same_folder("AAMkAGI2TAAA=", "AAMkAGI2TAAA="));
+        assert!(!same_folder("AAMkAGI2TAAA=", "aamkagi2taaa="));
     }
 }

@@ -7,7 +7,7 @@ mod directory;
 mod mail;
 mod password;
 mod retract;
-pub use copies::{find_copies, CopySearch};
+pub use copies::{find_copies, CopySearch, MailboxFailure, SAME_SENDER_AND_SUBJECT_WINDOW};
 
 use parapet_graph::{ApiVersion, BatchRequest, GraphError, TenantClient};
 use parapet_secrets::Sensitive;

@@ -5,22 +5,32 @@
 
 use serde_json::{json, Value};
 
-use super::copies::{find_copies, folder_ids};
+use super::copies::{find_copies, folder_ids, same_folder};
 use super::{get_object, seg, Executed};
-use crate::model::PhishMessage;
+use crate::model::{MatchedBy, PhishMessage};
 use crate::outcome::Outcome;
 use parapet_graph::TenantClient;
 
 /// Moves every copy in the tenant; a mailbox that fails is reported and left for a re-run.
+/// When the Message-ID is known, only copies with it are moved unasked: a message that only
+/// shares sender and subject is likely the phish sent again, but the technician confirms it
+/// (it is listed for selection).
 pub(super) async fn retract(client: &TenantClient, phish: &PhishMessage) -> Executed {
     let search = match find_copies(client, phish).await {
         Ok(search) => search,
         Err(e) => return Executed::failed(&e),
     };
-    let mut failures: Vec<(String, String)> = search.failures.clone();
+    let mut failures: Vec<(String, String)> = search
+        .failures
+        .iter()
+        .map(|f| (f.mailbox.clone(), f.error.clone()))
+        .collect();
     let mut found = Vec::new();
     let mut moved = 0usize;
-    for copy in &search.copies {
+    let certain = |copy: &&crate::model::MessageCopy| {
+        phish.internet_message_id.is_none() || copy.matched_by == MatchedBy::MessageId
+    };
+    for copy in search.copies.iter().filter(certain) {
         found.push(json!({
             "mailbox": copy.mailbox_id,
             "id": copy.message_id,
@@ -28,6 +38,7 @@ pub(super) async fn retract(client: &TenantClient, phish: &PhishMessage) -> Exec
             "subject": copy.subject,
             "receivedDateTime": copy.received,
             "folder": copy.folder,
+            "matchedBy": copy.matched_by,
         }));
         match client
             .move_message(&copy.mailbox_id, &copy.message_id, "deleteditems")
@@ -73,7 +84,7 @@ pub(super) async fn move_copy(client: &TenantClient, mailbox: &str, message: &st
     };
     let folder = evidence["parentFolderId"].as_str().unwrap_or_default();
     let deleted = folder_ids(client, mailbox, &["deleteditems"]).await;
-    if deleted.iter().any(|f| f.eq_ignore_ascii_case(folder)) {
+    if deleted.iter().any(|f| same_folder(f, folder)) {
         return Executed::already("the message is already in Deleted Items")
             .evidence(Some(evidence));
     }

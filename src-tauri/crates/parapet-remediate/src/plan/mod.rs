@@ -119,6 +119,18 @@ pub enum Operation {
     MarkRemediated,
 }
 
+impl Operation {
+    /// Run again even when the log shows it finished: a fresh password reset (asked for), and
+    /// the whole-tenant retraction, which moves only what is left and so finds copies that
+    /// arrived or were restored since.
+    pub fn repeats(&self) -> bool {
+        matches!(
+            self,
+            Operation::ResetPassword { fresh: true, .. } | Operation::RetractPhish { .. }
+        )
+    }
+}
+
 /// The actions of `step` for `target`; `log` is the incident's action log so far.
 pub fn plan(
     step: Step,
@@ -146,9 +158,8 @@ pub fn plan(
         .into_iter()
         .map(|d| {
             let key = format!("{}:{}", step.number(), d.object);
-            let fresh = matches!(d.operation, Operation::ResetPassword { fresh: true, .. });
             PlannedAction {
-                already_done: !fresh && key_done(log, &key),
+                already_done: !d.operation.repeats() && key_done(log, &key),
                 key,
                 step,
                 tenant_id: target.tenant_id.clone(),

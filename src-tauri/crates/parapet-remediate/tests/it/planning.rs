@@ -358,6 +358,7 @@ fn selected_copies_are_one_action_each_and_finished_ones_stay_done() {
         subject: Some("<b>Invoice</b>".into()),
         received: None,
         folder: "Inbox".into(),
+        matched_by: parapet_remediate::MatchedBy::MessageId,
     };
     let options = PlanOptions {
         phish_copies: vec![copy("u-2", "AAMk1"), copy("u-3", "AAMk2")],
