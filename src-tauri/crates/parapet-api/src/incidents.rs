@@ -14,7 +14,8 @@ use std::collections::HashMap;
 /// Response on, else `unpublished` until the technician publishes them; known ones keep their
 /// status. A remediated incident reappears when its leftover persistence still exists or the
 /// attacker acted again after it was marked remediated; its action log then gets a reopen
-/// marker, so every remediation step is due again. Returns the ids of new incidents.
+/// marker, so every remediation step is due again. Returns the ids of the incidents this
+/// scan raised: new ones and the ones that came back (Automatic Response acts on both).
 pub fn record(
     context: &AppContext,
     tenant_id: &str,
@@ -59,7 +60,7 @@ pub fn record(
         .into_iter()
         .map(|row| (row.id.clone(), row))
         .collect();
-    let new_ids = context
+    let mut raised = context
         .store()
         .record_incidents(&rows, status_for_new, now)?;
     for row in &rows {
@@ -77,8 +78,9 @@ pub fn record(
         context
             .store()
             .set_incident_status(&row.id, status_for_new, now)?;
+        raised.push(row.id.clone());
     }
-    Ok(new_ids)
+    Ok(raised)
 }
 
 /// Why a remediated incident comes back, if it does: its artifact is still there, or the

@@ -74,8 +74,7 @@ pub async fn scan_tenant(
             SourceStatus::Unavailable(why) => Some(format!("{}: {why}", source.source)),
         })
         .collect();
-    let (mut summary, new_ids) =
-        crate::scan::record_report(context, tenant_id, &report, &snapshot)?;
+    let (mut summary, raised) = crate::scan::record_report(context, tenant_id, &report, &snapshot)?;
     summary.sources.extend(notes);
     progress(ScanProgress {
         phase: "Done".into(),
@@ -84,7 +83,7 @@ pub async fn scan_tenant(
         records: summary_records(&collected),
     });
     if tenant.flags.response_enabled {
-        respond(context, &new_ids).await;
+        respond(context, &raised).await;
     }
     Ok(summary)
 }
@@ -93,18 +92,19 @@ fn summary_records(collected: &parapet_collect::CollectSummary) -> u64 {
     u64::try_from(collected.fetched()).unwrap_or(u64::MAX)
 }
 
-/// Automatic Response: steps 1–3 on new high-confidence active compromises, recorded in the
-/// log as "Automatic Response". Failures stay on the incident for the technician; they never
-/// fail the scan.
-async fn respond(context: &AppContext, new_ids: &[String]) {
-    for id in new_ids {
+/// Automatic Response: steps 1–3 on high-confidence active compromises this scan raised (new,
+/// or back because the attacker returned), recorded in the log as "Automatic Response".
+/// Step 2 runs when the evidence names the phish (otherwise it waits for Mark as Phish).
+/// Failures stay on the incident for the technician; they never fail the scan.
+async fn respond(context: &AppContext, raised: &[String]) {
+    for id in raised {
         let Ok(incident) = context.store().incident(id) else {
             continue;
         };
         if incident.kind != "active_compromise" || incident.confidence != "high" {
             continue;
         }
-        for step in [1u8, 3] {
+        for step in [1u8, 2, 3] {
             let request = StepRequest {
                 step,
                 ..StepRequest::default()

@@ -72,7 +72,7 @@ pub(crate) fn record_report(
     snapshot: &parapet_snapshot::Snapshot,
 ) -> Result<(ScanSummary, Vec<String>), ApiError> {
     let now = Utc::now();
-    let new_ids = crate::incidents::record(context, tenant_id, report, snapshot, now)?;
+    let raised = crate::incidents::record(context, tenant_id, report, snapshot, now)?;
     let summary = ScanSummary {
         tenant_id: tenant_id.to_string(),
         finished_at: now.to_rfc3339(),
@@ -92,7 +92,7 @@ pub(crate) fn record_report(
     let json = serde_json::to_string(&summary)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     context.store().record_scan(tenant_id, now, &json)?;
-    Ok((summary, new_ids))
+    Ok((summary, raised))
 }
 
 /// The latest scan of a tenant, if it was scanned.

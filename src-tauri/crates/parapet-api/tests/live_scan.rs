@@ -70,7 +70,8 @@ async fn live_scan_finds_the_attacker_and_response_contains_them() {
         detail.persistence
     );
 
-    // Response was on: steps 1 and 3 ran by themselves and say so in the log.
+    // Response was on: steps 1 and 3 (and 2, had the evidence named the phish) ran by
+    // themselves and say so in the log.
     assert_eq!(incident.status, "active");
     assert_eq!(
         control.user(&tenant_id, &victim).unwrap()["accountEnabled"],

@@ -218,6 +218,61 @@ async fn an_attacker_who_returns_reopens_the_incident_and_step_1_acts_again() {
     assert_eq!(markers(&done), 1);
     assert_eq!(done.completed_steps, vec![1, 2, 3, 4, 5, 6]);
     assert!(done.tampered.is_none());
+
+    // With Response on, a returning attacker is contained by itself, as a new incident is.
+    parapet_api::tenants::set_flags(
+        &context,
+        &tenant_id,
+        parapet_api::dto::TenantFlags {
+            response_enabled: true,
+            paused: false,
+            scan_only: false,
+        },
+    )
+    .unwrap();
+    let record = again.as_object_mut().unwrap();
+    record.insert("sessionId".into(), uuid::Uuid::new_v4().to_string().into());
+    record.insert(
+        "createdDateTime".into(),
+        chrono::Utc::now()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            .into(),
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    control
+        .inject(
+            &tenant_id,
+            serde_json::from_value(serde_json::json!({ "signIns": [again] })).unwrap(),
+        )
+        .unwrap();
+    scan().await.unwrap();
+    let third = parapet_api::incidents::detail(&context, &id).unwrap();
+    assert_eq!(
+        (
+            third.summary.status.as_str(),
+            third.summary.confidence.as_str()
+        ),
+        ("active", "high")
+    );
+    assert_eq!(
+        control.user(&tenant_id, &victim).unwrap()["accountEnabled"],
+        false,
+        "Automatic Response locked the account again"
+    );
+    let responded = parapet_api::remediation::state(&context, &id)
+        .await
+        .unwrap();
+    assert_eq!(markers(&responded), 2);
+    assert!(
+        responded.completed_steps.contains(&1),
+        "{:?}",
+        responded.completed_steps
+    );
+    let latest = &responded.actions[done.actions.len() + 1..];
+    assert!(
+        !latest.is_empty() && latest.iter().all(|a| a.actor == "Automatic Response"),
+        "{latest:?}"
+    );
     simulator.shutdown().await;
 }
 
