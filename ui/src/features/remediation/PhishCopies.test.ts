@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { flushSync, mount, tick } from "svelte";
 import IncidentView from "../incidents/IncidentView.svelte";
 import { setBackend } from "../../lib/ipc";
-import { fakeBackend, incident } from "../../lib/fakeBackend";
+import { fakeBackend, incident, tenant } from "../../lib/fakeBackend";
 
 async function settle() {
   flushSync();
@@ -78,5 +78,37 @@ describe("Phish copies in step 2", () => {
     await settle();
     expect(document.querySelector("#no-phish")).not.toBeNull();
     expect(document.querySelector("#cross-tenant-search")).toBeNull();
+  });
+});
+
+describe("Action log of a cross-tenant retraction", () => {
+  it("names the other tenant an action touched", async () => {
+    const base = fakeBackend([tenant({ id: "t-2", displayName: "Fabrikam" })], [], [incident({ status: "active" })]);
+    const move = (sequence: number, tenantId: string) => ({
+      sequence,
+      time: "2026-12-03T10:00:00Z",
+      actor: "tech@msp.example",
+      tenantId,
+      step: 2,
+      target: 'message "Invoice overdue" in li@fabrikam.example (Inbox)',
+      request: "POST /v1.0/users/{id}/messages/{id}/move deleteditems",
+      result: "succeeded",
+    });
+    setBackend({
+      ...base,
+      remediationState: async () => ({
+        completedSteps: [],
+        unresolvedPersistence: 0,
+        actions: [move(1, "t-1"), move(2, "t-2")],
+        tampered: null,
+        persistence: [],
+      }),
+    });
+    document.body.innerHTML = "";
+    mount(IncidentView, { target: document.body, props: { incidentId: "inc_1" } });
+    await settle();
+    const rows = [...document.querySelectorAll("#action-log tbody tr")];
+    expect(rows[0]?.querySelector(".other-tenant")).toBeNull();
+    expect(rows[1]?.querySelector(".other-tenant")?.textContent?.trim()).toBe("in Fabrikam");
   });
 });
