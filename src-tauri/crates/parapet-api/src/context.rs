@@ -59,6 +59,9 @@ pub struct AppContext {
     connection: Connection,
     pending_consents: Mutex<HashMap<String, PendingConsent>>,
     busy: Mutex<std::collections::HashSet<String>>,
+    /// The technician's refresh token, shared by every delegated client of this process so
+    /// that rotations never race (see [`parapet_graph::PartnerToken`]).
+    partner_token: Mutex<Option<parapet_graph::PartnerToken>>,
     simulator: Option<parapet_simulator::RunningSimulator>,
 }
 
@@ -126,6 +129,7 @@ impl AppContext {
             connection,
             pending_consents: Mutex::new(HashMap::new()),
             busy: Mutex::new(std::collections::HashSet::new()),
+            partner_token: Mutex::new(None),
             simulator: None,
         })
     }
@@ -190,6 +194,13 @@ impl AppContext {
     /// The OS keyring under this workspace's namespace.
     pub fn keyring(&self) -> &Keyring {
         &self.keyring
+    }
+
+    /// The slot of the shared partner refresh token (filled on first use, reset at sign-in).
+    pub(crate) fn partner_token(&self) -> MutexGuard<'_, Option<parapet_graph::PartnerToken>> {
+        self.partner_token
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The workspace database. A poisoned lock means an earlier use case panicked mid-write;

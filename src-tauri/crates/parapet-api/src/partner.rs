@@ -104,6 +104,8 @@ pub async fn sign_in(context: &AppContext) -> Result<PartnerStatus, ApiError> {
     context
         .keyring()
         .set(&refresh_token_key(), &refresh_token)?;
+    // A new sign-in replaces the token every delegated client redeems from now on.
+    *context.partner_token() = None;
     let previous_partner = context.store().setting(SettingKey::PartnerTenantId)?;
     if previous_partner.is_some_and(|previous| !previous.eq_ignore_ascii_case(&tenant_id)) {
         // Another partner tenant: its customers consent to its own app, never the old one's.
@@ -204,6 +206,22 @@ pub(crate) fn delegated_client(
     context: &AppContext,
     tenant_id: &str,
 ) -> Result<TenantClient, ApiError> {
+    Ok(context.connection().client.for_tenant(
+        TenantId::new(tenant_id)?,
+        Credentials::PartnerRefreshToken {
+            client_id: PUBLIC_CLIENT_ID.to_string(),
+            client_secret: None,
+            token: partner_token(context)?,
+        },
+    ))
+}
+
+/// The process's one handle on the stored refresh token, read from the keyring on first use.
+fn partner_token(context: &AppContext) -> Result<parapet_graph::PartnerToken, ApiError> {
+    let mut slot = context.partner_token();
+    if let Some(token) = slot.as_ref() {
+        return Ok(token.clone());
+    }
     let refresh_token = context
         .keyring()
         .get(&refresh_token_key())?
@@ -214,22 +232,16 @@ pub(crate) fn delegated_client(
             )
         })?;
     let keyring = context.keyring().clone();
-    // Entra may rotate the refresh token on every use; the newest must replace the stored one.
+    // Entra rotates the refresh token on use; the newest must replace the stored one.
     let on_rotated: parapet_graph::RotationCallback = Arc::new(move |_tenant, rotated| {
         if let Err(error) = keyring.set(&refresh_token_key(), &rotated) {
-            // The next use would present a spent token: say why sign-in will be asked again.
-            tracing::warn!("the renewed partner sign-in could not be saved in the keyring ({error}); the next request may ask you to sign in again");
+            // The next start would present a spent token: say why sign-in will be asked again.
+            tracing::warn!("the renewed partner sign-in could not be saved in the keyring ({error}); the next start may ask you to sign in again");
         }
     });
-    Ok(context.connection().client.for_tenant(
-        TenantId::new(tenant_id)?,
-        Credentials::PartnerRefreshToken {
-            client_id: PUBLIC_CLIENT_ID.to_string(),
-            client_secret: None,
-            refresh_token,
-            on_rotated: Some(on_rotated),
-        },
-    ))
+    let token = parapet_graph::PartnerToken::new(refresh_token, Some(on_rotated));
+    *slot = Some(token.clone());
+    Ok(token)
 }
 
 /// Creates the MSP's multi-tenant app and its client secret once; later sign-ins reuse them.

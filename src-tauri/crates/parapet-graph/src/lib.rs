@@ -52,7 +52,7 @@ pub mod transport;
 
 pub use auth::pkce::{AuthorizeRequest, Pkce};
 pub use auth::token::IssuedToken;
-pub use auth::{Credentials, RotationCallback};
+pub use auth::{Credentials, PartnerToken, RotationCallback};
 pub use client::{ApiVersion, ClientConfig, GraphClient, TenantClient};
 pub use endpoints::{Endpoints, Resource, TenantId};
 pub use error::GraphError;

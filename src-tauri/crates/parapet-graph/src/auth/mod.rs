@@ -6,7 +6,7 @@ pub mod pkce;
 pub mod token;
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use parapet_secrets::Sensitive;
 
@@ -20,6 +20,27 @@ use token::{parse_token_response, token_error, IssuedToken};
 /// Called with every refresh token Entra hands back, so the caller can replace the stored one.
 pub type RotationCallback = Arc<dyn Fn(&TenantId, Sensitive<String>) + Send + Sync>;
 
+/// The partner technician's refresh token, shared by every client that redeems it (the partner
+/// tenant's and each customer's through GDAP). Entra spends a refresh token when it hands out
+/// the next one, so two clients redeeming copies of one token at the same moment would see the
+/// second refused; redemptions through one `PartnerToken` take turns and always present the
+/// newest token. Clones share the token.
+#[derive(Clone)]
+pub struct PartnerToken {
+    current: Arc<tokio::sync::Mutex<Sensitive<String>>>,
+    on_rotated: Option<RotationCallback>,
+}
+
+impl PartnerToken {
+    /// `on_rotated` hears every new refresh token (to keep the stored one current).
+    pub fn new(refresh_token: Sensitive<String>, on_rotated: Option<RotationCallback>) -> Self {
+        PartnerToken {
+            current: Arc::new(tokio::sync::Mutex::new(refresh_token)),
+            on_rotated,
+        }
+    }
+}
+
 /// How Parapet proves itself to a customer tenant.
 #[derive(Clone)]
 pub enum Credentials {
@@ -32,8 +53,7 @@ pub enum Credentials {
     PartnerRefreshToken {
         client_id: String,
         client_secret: Option<Sensitive<String>>,
-        refresh_token: Sensitive<String>,
-        on_rotated: Option<RotationCallback>,
+        token: PartnerToken,
     },
 }
 
@@ -62,8 +82,6 @@ pub(crate) struct Authenticator {
     credentials: Credentials,
     cache: TokenCache,
     fetching: tokio::sync::Mutex<()>,
-    /// The newest refresh token (after rotation), replacing the one in `credentials`.
-    current_refresh: Mutex<Option<Sensitive<String>>>,
 }
 
 impl Authenticator {
@@ -73,7 +91,6 @@ impl Authenticator {
             credentials,
             cache,
             fetching: tokio::sync::Mutex::new(()),
-            current_refresh: Mutex::new(None),
         }
     }
 
@@ -95,19 +112,6 @@ impl Authenticator {
             return Ok(token);
         }
         let issued = self.fetch(shared, resource).await?;
-        if let Some(rotated) = issued.refresh_token {
-            if let Credentials::PartnerRefreshToken {
-                on_rotated: Some(callback),
-                ..
-            } = &self.credentials
-            {
-                callback(&self.tenant, rotated.clone());
-            }
-            *self
-                .current_refresh
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()) = Some(rotated);
-        }
         self.cache.store(
             &self.tenant,
             resource,
@@ -132,30 +136,42 @@ impl Authenticator {
                 form.push(("client_secret", secret.expose().clone()));
                 form.push(("grant_type", "client_credentials".into()));
                 secrets.push(secret.expose().clone());
+                self.redeem(shared, &form, &secrets).await
             }
             Credentials::PartnerRefreshToken {
                 client_id,
                 client_secret,
-                refresh_token,
-                ..
+                token,
             } => {
-                let refresh = self
-                    .current_refresh
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .clone()
-                    .unwrap_or_else(|| refresh_token.clone());
+                // Held across the request: the next redeemer must present what this one gets.
+                let mut current = token.current.lock().await;
                 form.push(("client_id", client_id.clone()));
                 if let Some(secret) = client_secret {
                     form.push(("client_secret", secret.expose().clone()));
                     secrets.push(secret.expose().clone());
                 }
                 form.push(("grant_type", "refresh_token".into()));
-                form.push(("refresh_token", refresh.expose().clone()));
-                secrets.push(refresh.expose().clone());
+                form.push(("refresh_token", current.expose().clone()));
+                secrets.push(current.expose().clone());
+                let issued = self.redeem(shared, &form, &secrets).await?;
+                if let Some(rotated) = &issued.refresh_token {
+                    *current = rotated.clone();
+                    if let Some(callback) = &token.on_rotated {
+                        callback(&self.tenant, rotated.clone());
+                    }
+                }
+                Ok(issued)
             }
         }
-        let response: RawResponse = shared.post_token_form(self.tenant.as_str(), &form).await?;
+    }
+
+    async fn redeem(
+        &self,
+        shared: &Shared,
+        form: &[(&str, String)],
+        secrets: &[String],
+    ) -> Result<IssuedToken, GraphError> {
+        let response: RawResponse = shared.post_token_form(self.tenant.as_str(), form).await?;
         let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
         if !response.is_success() {
             return Err(token_error(

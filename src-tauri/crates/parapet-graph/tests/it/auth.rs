@@ -4,7 +4,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use parapet_graph::{Credentials, GraphError, ODataQuery, Pkce, TenantId};
+use parapet_graph::{Credentials, GraphError, ODataQuery, PartnerToken, Pkce, TenantId};
 use parapet_secrets::Sensitive;
 use serde_json::json;
 
@@ -179,12 +179,14 @@ async fn partner_refresh_tokens_rotate_and_are_handed_back() {
     let credentials = Credentials::PartnerRefreshToken {
         client_id: "parapet-app".into(),
         client_secret: Some(Sensitive::new(SECRET.into())),
-        refresh_token: Sensitive::new("partner-rt-0".into()),
-        on_rotated: Some(Arc::new(move |tenant: &TenantId, rt: Sensitive<String>| {
-            sink.lock()
-                .unwrap()
-                .push((tenant.to_string(), rt.expose().clone()));
-        })),
+        token: PartnerToken::new(
+            Sensitive::new("partner-rt-0".into()),
+            Some(Arc::new(move |tenant: &TenantId, rt: Sensitive<String>| {
+                sink.lock()
+                    .unwrap()
+                    .push((tenant.to_string(), rt.expose().clone()));
+            })),
+        ),
     };
     let client = client_for(&server.base, fast_config())
         .for_tenant(TenantId::new("customer-b").unwrap(), credentials);
@@ -308,4 +310,50 @@ async fn authorization_code_is_redeemed_with_the_pkce_verifier() {
         .await
         .unwrap();
     assert_eq!(refreshed.refresh_token.unwrap().expose(), "rt-2");
+}
+
+/// Entra spends a refresh token when it rotates it: clients of several tenants redeeming the
+/// one partner token at the same moment must take turns and each present the newest token,
+/// never a spent one.
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_clients_of_one_partner_token_never_present_a_spent_token() {
+    let server = serve(|_, _| ok_users()).await;
+    server.expires_in.store(0, Ordering::SeqCst);
+    let token = PartnerToken::new(Sensitive::new("partner-rt-0".into()), None);
+    let graph = client_for(&server.base, fast_config());
+    let clients: Vec<_> = ["customer-a", "customer-b", "customer-c"]
+        .into_iter()
+        .map(|tenant| {
+            graph.for_tenant(
+                TenantId::new(tenant).unwrap(),
+                Credentials::PartnerRefreshToken {
+                    client_id: "parapet-app".into(),
+                    client_secret: None,
+                    token: token.clone(),
+                },
+            )
+        })
+        .collect();
+    let mut calls = tokio::task::JoinSet::new();
+    for n in 0..12 {
+        let client = clients[n % clients.len()].clone();
+        calls.spawn(async move { client.users(&ODataQuery::new()).collect_all().await });
+    }
+    while let Some(done) = calls.join_next().await {
+        done.unwrap().unwrap();
+    }
+    let presented: Vec<String> = server
+        .token_requests()
+        .iter()
+        .map(|s| s.form()["refresh_token"].clone())
+        .collect();
+    assert_eq!(presented.len(), 12);
+    let mut expected: Vec<String> = vec!["partner-rt-0".into()];
+    expected.extend((1..12).map(|n| format!("rt-{n}")));
+    let mut sorted = presented.clone();
+    sorted.sort_by_key(|t| t.trim_start_matches("rt-").parse::<u32>().unwrap_or(0));
+    assert_eq!(
+        sorted, expected,
+        "each redemption presents the token the previous one got: {presented:?}"
+    );
 }

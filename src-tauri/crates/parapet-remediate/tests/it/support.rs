@@ -165,8 +165,7 @@ impl World {
             Credentials::PartnerRefreshToken {
                 client_id: partner.public_client_id.clone(),
                 client_secret: None,
-                refresh_token: issued.refresh_token.unwrap(),
-                on_rotated: None,
+                token: parapet_graph::PartnerToken::new(issued.refresh_token.unwrap(), None),
             },
         )
     }
