@@ -26,7 +26,8 @@ pub struct TenantData {
     pub sign_ins: Vec<Record>,
     /// Newest first.
     pub directory_audits: Vec<Record>,
-    /// Management Activity API schema (PascalCase), newest first.
+    /// Management Activity API schema (PascalCase), newest first. Audit queries and content
+    /// blobs binary-search this order, so changes go through `insert_audit_record`.
     pub audit_records: Vec<Record>,
     pub mailboxes: Vec<Record>,
     pub message_rules: PerUser,
