@@ -14,6 +14,8 @@
 //! - Tokens are opaque, bound to one tenant and one resource, and expire on the sim clock.
 //! - `@odata.nextLink` and `NextPageUri` are absolute simulator URLs; log paging is by cursor,
 //!   so records arriving mid-walk never cause duplicates or gaps.
+//! - Logs are kept sorted newest first (inserts go through `TenantData::insert_*`), and log
+//!   pages are found by binary search in them, so a page costs O(page), a walk O(records).
 //! - Data time (retention, token expiry, content arrival) runs on the sim clock; throttle
 //!   windows use the wall clock, because a client's real waiting is what is under test.
 //! - A synthesised partner tenant is the technician's home; its customers are the loaded tenants.

@@ -147,7 +147,9 @@ pub async fn entry(
                 .data(&tenant_id)
                 .map(|d| d.audit_records.as_slice())
                 .unwrap_or_default();
-            let blobs: Vec<Value> = blobs(records, ct)
+            // A blob's hour starts at most 90 minutes before its contentCreated.
+            let near = created_between(records, start - Duration::hours(2), end);
+            let blobs: Vec<Value> = blobs(near, ct)
                 .into_iter()
                 .filter(|(_, created)| *created <= now && *created >= start && *created < end)
                 .map(|(hour, created)| blob_json(&root, &tenant_id, ct, hour, created))
@@ -188,7 +190,7 @@ pub async fn entry(
                 .data(&tenant_id)
                 .map(|d| d.audit_records.as_slice())
                 .unwrap_or_default();
-            let mut items: Vec<&Record> = records
+            let mut items: Vec<&Record> = created_between(records, hour, hour + Duration::hours(1))
                 .iter()
                 .filter(|r| content_type_of(r) == ct && hour_of(r) == Some(hour))
                 .collect();
@@ -270,6 +272,15 @@ fn content_type_of(r: &Record) -> &'static str {
 
 fn hour_of(r: &Record) -> Option<DateTime<Utc>> {
     time_field(r, "CreationTime").and_then(|t| t.duration_trunc(Duration::hours(1)).ok())
+}
+
+/// The run of the newest-first store created in `[from, to)`, found by binary search: listing
+/// a day or fetching an hour's blob costs that day's or hour's records, not the whole log's.
+fn created_between(records: &[Record], from: DateTime<Utc>, to: DateTime<Utc>) -> &[Record] {
+    let newer = records.partition_point(|r| time_field(r, "CreationTime").is_some_and(|t| t >= to));
+    let rest = &records[newer..];
+    let inside = rest.partition_point(|r| time_field(r, "CreationTime").is_some_and(|t| t >= from));
+    &rest[..inside]
 }
 
 /// (hour bucket, contentCreated) of every blob of a content type, oldest first.

@@ -85,6 +85,170 @@ async fn audit_log_query_progresses_and_pages_records() {
     sim.shutdown().await;
 }
 
+/// Creates an audit log query and polls it until it has succeeded; its id.
+async fn finished_query(g: &str, token: &str, body: Value) -> String {
+    let (status, _, q) = send(
+        "POST",
+        &format!("{g}/v1.0/security/auditLog/queries"),
+        token,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{q}");
+    let id = q["id"].as_str().expect("id").to_string();
+    for _ in 0..5 {
+        let (_, _, polled) = get(&format!("{g}/v1.0/security/auditLog/queries/{id}"), token).await;
+        if polled["status"] == "succeeded" {
+            return id;
+        }
+    }
+    panic!("query {id} never succeeded");
+}
+
+fn ids(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn audit_log_query_records_page_one_fixed_newest_first_result() {
+    let Some(shared) = shared_dir() else { return };
+    let file = read_json(&scenario(&shared, "lonestar-title").join("auditRecords.json"));
+    let (lo, hi) = ("2026-06-01T00:00:00Z", "2026-11-01T00:00:00Z");
+    let (lo_t, hi_t) = (t(&json!(lo)), t(&json!(hi)));
+    // Newest first, ties by id, inside [lo, hi): (time, id, operation).
+    let mut want: Vec<(DateTime<Utc>, String, String)> = file
+        .as_array()
+        .expect("records")
+        .iter()
+        .map(|r| {
+            (
+                t(&r["CreationTime"]),
+                r["Id"].as_str().expect("Id").to_string(),
+                r["Operation"].as_str().expect("Operation").to_string(),
+            )
+        })
+        .filter(|(c, _, _)| *c >= lo_t && *c < hi_t)
+        .collect();
+    want.sort();
+    want.reverse();
+    let want_ids: Vec<String> = want.iter().map(|(_, id, _)| id.clone()).collect();
+    assert!(want_ids.len() > 150 && want_ids.len() < file.as_array().map_or(0, Vec::len));
+
+    let sim = sim(&shared, |_| {}).await;
+    let token = app_token(&sim, LONESTAR, GRAPH).await;
+    let g = sim.base_urls().graph;
+    let id = finished_query(
+        &g,
+        &token,
+        json!({"displayName": "all", "filterStartDateTime": lo, "filterEndDateTime": hi}),
+    )
+    .await;
+    let records = format!("{g}/v1.0/security/auditLog/queries/{id}/records");
+
+    // (query, records per page): default 150, maximum 1,000, larger $top clamped.
+    for (query, per_page) in [
+        ("", 150),
+        ("?$top=1", 1),
+        ("?$top=7", 7),
+        ("?$top=1000", 1000),
+        ("?$top=5000", 1000),
+    ] {
+        let (items, pages) = walk(&format!("{records}{query}"), &token).await;
+        assert_eq!(ids(&items), want_ids, "{query}");
+        assert_eq!(pages, want_ids.len().div_ceil(per_page), "{query}");
+    }
+    let (_, _, page) = get(&format!("{records}?$top=7&$select=id,operation"), &token).await;
+    let next = page["@odata.nextLink"].as_str().expect("nextLink");
+    assert!(next.starts_with(&format!("{records}?")), "{next}");
+    assert!(
+        next.contains("$top=7") && next.contains("$skiptoken="),
+        "{next}"
+    );
+    assert_eq!(
+        page["value"][0].as_object().map(|o| o.len()),
+        Some(3),
+        "@odata.type, id, operation"
+    );
+    let (rest, _) = walk(next, &token).await;
+    assert_eq!(rest.len(), want_ids.len() - 7);
+    assert_eq!(rest[0]["operation"], json!(want[7].2));
+
+    // $filter and $count: the count on the first page only, the same order.
+    let send_ids: Vec<String> = want
+        .iter()
+        .filter(|w| w.2 == "Send")
+        .map(|w| w.1.clone())
+        .collect();
+    let (_, _, first) = get(
+        &format!("{records}?$filter=operation eq 'Send'&$count=true&$top=10"),
+        &token,
+    )
+    .await;
+    assert_eq!(first["@odata.count"], json!(send_ids.len()));
+    let next = first["@odata.nextLink"].as_str().expect("nextLink");
+    let (_, _, second) = get(next, &token).await;
+    assert!(second.get("@odata.count").is_none());
+    let (mut items, _) = walk(next, &token).await;
+    items.splice(
+        0..0,
+        first["value"].as_array().expect("value").iter().cloned(),
+    );
+    assert_eq!(ids(&items), send_ids);
+
+    for (query, code) in [
+        ("?$top=0", "Request_BadRequest"),
+        ("?$top=many", "Request_BadRequest"),
+        ("?$skiptoken=garbage", "Request_BadRequest"),
+        ("?$filter=operation eq", "BadRequest"),
+    ] {
+        let (status, _, err) = get(&format!("{records}{query}"), &token).await;
+        assert_eq!(
+            (status, err["error"]["code"].as_str()),
+            (400, Some(code)),
+            "{query}"
+        );
+    }
+
+    // A record logged after the query succeeded is not in its result; a new query has it.
+    let open = json!({"displayName": "open", "filterStartDateTime": lo, "filterEndDateTime": "2027-01-01T00:00:00Z"});
+    let before = finished_query(&g, &token, open.clone()).await;
+    let (old, _) = walk(
+        &format!("{g}/v1.0/security/auditLog/queries/{before}/records?$top=1000"),
+        &token,
+    )
+    .await;
+    sim.control().advance_clock(Duration::minutes(5));
+    let late = json!({"Operation": "New-InboxRule", "RecordType": 1, "Workload": "Exchange", "UserId": "x@lonestartitleco.com"});
+    sim.control()
+        .inject(
+            LONESTAR,
+            serde_json::from_value(json!({"auditRecords": [late]})).expect("events"),
+        )
+        .expect("inject");
+    let (again, _) = walk(
+        &format!("{g}/v1.0/security/auditLog/queries/{before}/records?$top=1000"),
+        &token,
+    )
+    .await;
+    assert_eq!(ids(&again), ids(&old));
+    let token = app_token(&sim, LONESTAR, GRAPH).await;
+    let after = finished_query(&g, &token, open).await;
+    let (new, _) = walk(
+        &format!("{g}/v1.0/security/auditLog/queries/{after}/records?$top=1000"),
+        &token,
+    )
+    .await;
+    assert_eq!(new.len(), old.len() + 1);
+    assert_eq!(
+        new[0]["operation"], "New-InboxRule",
+        "the newest record comes first"
+    );
+    sim.shutdown().await;
+}
+
 async fn content_pages(url: &str, token: &str) -> (Vec<Value>, usize) {
     let mut next = Some(url.to_string());
     let (mut blobs, mut pages) = (Vec::new(), 0);

@@ -2,12 +2,12 @@
 //! (running, then succeeded after a few polls or two sim minutes), list records whose
 //! `auditData` is the snapshot's Management-schema record.
 
+use super::audit_records::{list_records, Selection};
 use super::collection::{list, ListSpec};
 use super::users::method_not_allowed;
 use super::Ctx;
-use crate::config::RetentionMode;
 use crate::http::{GraphRequest, SimResponse};
-use crate::state::tenant::{str_field, time_field, Record};
+use crate::state::tenant::{str_field, Record};
 use crate::state::{AuditQuery, SimState};
 use chrono::Duration;
 use serde_json::{json, Value};
@@ -47,7 +47,10 @@ pub fn route(
                 return Some(not_found(ctx, id));
             };
             q.polls += 1;
-            let status = if q.polls >= 3 || now - q.created >= Duration::minutes(2) {
+            if q.completed.is_none() && (q.polls >= 3 || now - q.created >= Duration::minutes(2)) {
+                q.completed = Some(now);
+            }
+            let status = if q.completed.is_some() {
                 "succeeded"
             } else {
                 "running"
@@ -68,14 +71,20 @@ pub fn route(
             else {
                 return Some(not_found(ctx, id));
             };
-            if str_field(&q.record, "status") != Some("succeeded") {
+            let (Some("succeeded"), Some(completed)) =
+                (str_field(&q.record, "status"), q.completed)
+            else {
                 return Some(ctx.error(400, "BadRequest", "The audit log query has not completed yet; poll the query until its status is succeeded."));
-            }
-            let items = records(st, ctx, &q.record);
-            list(
+            };
+            let selection = Selection::new(&q.record, completed, st.retention);
+            let records = st
+                .data(&ctx.tenant_id)
+                .map_or(&[][..], |d| d.audit_records.as_slice());
+            list_records(
                 ctx,
                 req,
-                items,
+                records,
+                &selection,
                 &ListSpec::new(&format!("{FRAGMENT}('{id}')/records"), 150, 1000),
             )
         }
@@ -148,6 +157,7 @@ fn create(st: &mut SimState, ctx: &Ctx, req: &GraphRequest) -> SimResponse {
         record: rec.clone(),
         created: ctx.now,
         polls: 0,
+        completed: None,
     });
     let mut out = Record::new();
     out.insert(
@@ -158,73 +168,8 @@ fn create(st: &mut SimState, ctx: &Ctx, req: &GraphRequest) -> SimResponse {
     SimResponse::json(201, Value::Object(out))
 }
 
-fn strings(q: &Record, key: &str) -> Vec<String> {
-    q.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_lowercase))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn records(st: &SimState, ctx: &Ctx, q: &Record) -> Vec<Record> {
-    let Some(data) = st.data(&ctx.tenant_id) else {
-        return Vec::new();
-    };
-    let start = time_field(q, "filterStartDateTime");
-    let end = time_field(q, "filterEndDateTime");
-    let oldest = match st.retention {
-        RetentionMode::All => None,
-        RetentionMode::Realistic => Some(ctx.now - Duration::days(180)),
-    };
-    let (types, ops, upns, ips, objects) = (
-        strings(q, "recordTypeFilters"),
-        strings(q, "operationFilters"),
-        strings(q, "userPrincipalNameFilters"),
-        strings(q, "ipAddressFilters"),
-        strings(q, "objectIdFilters"),
-    );
-    let keyword = str_field(q, "keywordFilter")
-        .map(str::to_lowercase)
-        .filter(|k| !k.is_empty());
-    let service = str_field(q, "serviceFilter")
-        .map(str::to_lowercase)
-        .filter(|k| !k.is_empty());
-    let hit = |list: &[String], v: Option<&str>| {
-        list.is_empty() || v.is_some_and(|v| list.contains(&v.to_lowercase()))
-    };
-    data.audit_records
-        .iter()
-        .filter(|r| {
-            let Some(t) = time_field(r, "CreationTime") else {
-                return false;
-            };
-            t <= ctx.now
-                && oldest.is_none_or(|o| t >= o)
-                && start.is_none_or(|s| t >= s)
-                && end.is_none_or(|e| t < e)
-                && hit(&types, Some(&record_type_name(r)))
-                && hit(&ops, str_field(r, "Operation"))
-                && hit(&upns, str_field(r, "UserId"))
-                && hit(&ips, str_field(r, "ClientIP"))
-                && hit(&objects, str_field(r, "ObjectId"))
-                && service.as_ref().is_none_or(|s| {
-                    str_field(r, "Workload").is_some_and(|w| w.eq_ignore_ascii_case(s))
-                })
-                && keyword.as_ref().is_none_or(|k| {
-                    Value::Object((*r).clone())
-                        .to_string()
-                        .to_lowercase()
-                        .contains(k)
-                })
-        })
-        .map(to_audit_log_record)
-        .collect()
-}
-
-fn to_audit_log_record(r: &Record) -> Record {
+/// A Management-schema record as Graph's `auditLogRecord`, the original in `auditData`.
+pub fn to_audit_log_record(r: &Record) -> Record {
     let s = |k: &str| r.get(k).cloned().unwrap_or(Value::Null);
     let mut audit = Record::new();
     audit.insert(

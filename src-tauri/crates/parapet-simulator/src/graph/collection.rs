@@ -108,14 +108,41 @@ pub fn list(ctx: &Ctx, req: &GraphRequest, items: Vec<Record>, spec: &ListSpec) 
         }
     };
     let end = (start + top).min(items.len());
+    let cursor = (end < items.len()).then(|| match keyset {
+        Some(key) => {
+            let last = &items[end - 1];
+            Cursor::After(
+                str_field(last, key).unwrap_or_default().to_string(),
+                record_id(last).to_string(),
+            )
+        }
+        None => Cursor::Offset(end),
+    });
+    page_response(
+        ctx,
+        req,
+        spec,
+        &items[start..end],
+        (wants_count && start == 0).then_some(count),
+        cursor.as_ref(),
+    )
+}
+
+/// A page of a collection: `$select` applied, `@odata.count` when given (first pages only),
+/// `@odata.nextLink` carrying `next`.
+pub fn page_response(
+    ctx: &Ctx,
+    req: &GraphRequest,
+    spec: &ListSpec,
+    page: &[Record],
+    count: Option<usize>,
+    next: Option<&Cursor>,
+) -> SimResponse {
     let chosen = req
         .option("select")
         .map(String::from)
         .or_else(|| spec.default_select.map(|p| p.join(",")));
-    let value: Vec<Value> = items[start..end]
-        .iter()
-        .map(|r| select(r, chosen.as_deref()))
-        .collect();
+    let value: Vec<Value> = page.iter().map(|r| select(r, chosen.as_deref())).collect();
     let mut body = Map::new();
     let fragment = match req.option("select") {
         Some(s) => format!("{}({s})", spec.fragment),
@@ -125,26 +152,13 @@ pub fn list(ctx: &Ctx, req: &GraphRequest, items: Vec<Record>, spec: &ListSpec) 
         "@odata.context".into(),
         Value::String(ctx.context(req, &fragment)),
     );
-    let wants_count = req
-        .option("count")
-        .is_some_and(|c| c.eq_ignore_ascii_case("true"));
-    if wants_count && start == 0 {
+    if let Some(count) = count {
         body.insert("@odata.count".into(), Value::from(count));
     }
-    if end < items.len() {
-        let cursor = match keyset {
-            Some(key) => {
-                let last = &items[end - 1];
-                Cursor::After(
-                    str_field(last, key).unwrap_or_default().to_string(),
-                    record_id(last).to_string(),
-                )
-            }
-            None => Cursor::Offset(end),
-        };
+    if let Some(cursor) = next {
         body.insert(
             "@odata.nextLink".into(),
-            Value::String(next_link(&ctx.graph_base, req, &cursor)),
+            Value::String(next_link(&ctx.graph_base, req, cursor)),
         );
     }
     body.insert("value".into(), Value::Array(value));
@@ -176,7 +190,7 @@ pub fn entity(
     SimResponse::json(200, v)
 }
 
-fn page_size(ctx: &Ctx, req: &GraphRequest, spec: &ListSpec) -> Result<usize, SimResponse> {
+pub fn page_size(ctx: &Ctx, req: &GraphRequest, spec: &ListSpec) -> Result<usize, SimResponse> {
     match req.option("top") {
         None => Ok(spec.default_page),
         Some(t) => match t.parse::<usize>() {

@@ -3,6 +3,7 @@
 
 mod apps;
 mod audit_query;
+mod audit_records;
 mod auth_methods;
 mod batch;
 mod ca;

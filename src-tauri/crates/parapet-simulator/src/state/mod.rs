@@ -49,6 +49,8 @@ pub struct AuditQuery {
     pub record: Record,
     pub created: chrono::DateTime<chrono::Utc>,
     pub polls: u32,
+    /// When the query succeeded; its result holds the records logged up to then.
+    pub completed: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl SimState {

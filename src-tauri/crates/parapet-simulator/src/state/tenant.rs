@@ -26,7 +26,8 @@ pub struct TenantData {
     pub sign_ins: Vec<Record>,
     /// Newest first.
     pub directory_audits: Vec<Record>,
-    /// Management Activity API schema (PascalCase), newest first.
+    /// Management Activity API schema (PascalCase), newest first. Audit queries and content
+    /// blobs binary-search this order, so changes go through `insert_audit_record`.
     pub audit_records: Vec<Record>,
     pub mailboxes: Vec<Record>,
     pub message_rules: PerUser,
@@ -194,22 +195,23 @@ pub fn time_field(r: &Record, key: &str) -> Option<DateTime<Utc>> {
 
 fn sort_newest_first(list: &mut [Record], key: &str) {
     // Ties are broken by id so that paging cursors (time, id) are total.
-    list.sort_by(|a, b| {
-        let ka = (
-            time_field(a, key),
-            str_field(a, "id").or(str_field(a, "Id")),
-        );
-        let kb = (
-            time_field(b, key),
-            str_field(b, "id").or(str_field(b, "Id")),
-        );
-        kb.cmp(&ka)
-    });
+    list.sort_by(|a, b| sort_key(b, key).cmp(&sort_key(a, key)));
 }
 
+fn sort_key<'a>(r: &'a Record, key: &str) -> (Option<DateTime<Utc>>, Option<&'a str>) {
+    (
+        time_field(r, key),
+        str_field(r, "id").or(str_field(r, "Id")),
+    )
+}
+
+/// Where a stable re-sort would put a record pushed last: after every record whose key is not
+/// older. Found by binary search, so injecting or generating records one at a time into a large
+/// log does not re-sort (and re-parse) the whole log each time.
 fn insert_sorted(list: &mut Vec<Record>, record: Record, key: &str) {
-    list.push(record);
-    sort_newest_first(list, key);
+    let new_key = sort_key(&record, key);
+    let at = list.partition_point(|r| sort_key(r, key) >= new_key);
+    list.insert(at, record);
 }
 
 fn take_list(files: &mut BTreeMap<String, Value>, name: &str) -> Result<Vec<Record>, String> {
@@ -239,5 +241,50 @@ fn take_per_user(files: &mut BTreeMap<String, Value>, name: &str) -> Result<PerU
             Ok(out)
         }
         Some(_) => Err(format!("{name}.json is not an object keyed by user id")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn inserting_one_at_a_time_orders_as_a_stable_sort_does() {
+        // Ties on time (broken by id), an equal key twice, a second-precision time, an
+        // unparseable and a missing time (these sort last).
+        let arrivals = [
+            ("2026-11-20T08:00:00Z", "b"),
+            ("2026-11-20T09:00:00.5Z", "a"),
+            ("2026-11-20T08:00:00Z", "c"),
+            ("2026-11-20T08:00:00", "a"),
+            ("garbage", "z"),
+            ("2026-11-19T23:59:59.9999999Z", "q"),
+            ("2026-11-20T08:00:00Z", "b"),
+            ("", "m"),
+        ];
+        let records: Vec<Record> = arrivals
+            .iter()
+            .enumerate()
+            .map(|(n, (t, id))| {
+                let mut r = Record::new();
+                if !t.is_empty() {
+                    r.insert("createdDateTime".into(), json!(t));
+                }
+                r.insert("id".into(), json!(id));
+                r.insert("arrival".into(), json!(n));
+                r
+            })
+            .collect();
+        let mut sorted = records.clone();
+        sort_newest_first(&mut sorted, "createdDateTime");
+        let mut data = TenantData::default();
+        for r in records {
+            data.insert_sign_in(r);
+        }
+        let arrival =
+            |v: &[Record]| -> Vec<Value> { v.iter().map(|r| r["arrival"].clone()).collect() };
+        assert_eq!(arrival(&data.sign_ins), arrival(&sorted));
+        assert_eq!(arrival(&sorted)[..3], [json!(1), json!(2), json!(0)]);
     }
 }
