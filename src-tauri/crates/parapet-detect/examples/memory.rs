@@ -22,13 +22,19 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    phases.end(&format!("read ({} records)", snapshot.record_count().total()));
+    phases.end(&format!(
+        "read ({} records)",
+        snapshot.record_count().total()
+    ));
     let evidence =
         parapet_detect::evidence_from_snapshot(&snapshot, parapet_ipintel::IpIntel::embedded());
     phases.end("normalize to evidence");
     let report = parapet_detect::detect(&evidence, snapshot.tenant.snapshot_time);
     phases.end(&format!("detect ({} incidents)", report.incidents.len()));
-    println!("process peak (VmHWM over all phases): {} MB", phases.overall_peak);
+    println!(
+        "process peak (VmHWM over all phases): {} MB",
+        phases.overall_peak
+    );
     ExitCode::SUCCESS
 }
 
