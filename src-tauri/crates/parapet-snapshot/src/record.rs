@@ -87,6 +87,21 @@ impl<T: Field> Field for Vec<T> {
     }
 }
 
+/// For nested records that are large and mostly absent: a record without one stays small.
+impl<T: Field> Field for Box<T> {
+    fn deserialize_field<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<(Self, Option<String>), D::Error> {
+        T::deserialize_field(deserializer).map(|(value, spelling)| (Box::new(value), spelling))
+    }
+    fn serialize_field<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        T::serialize_field(self, serializer)
+    }
+    fn is_spelt(&self, text: &str) -> bool {
+        T::is_spelt(self, text)
+    }
+}
+
 impl Field for chrono::DateTime<chrono::Utc> {
     fn deserialize_field<'de, D: Deserializer<'de>>(
         deserializer: D,

@@ -8,6 +8,7 @@ mod directory;
 mod from_snapshot;
 pub(crate) mod json;
 pub mod phones;
+mod records;
 mod signins;
 mod users;
 

@@ -25,13 +25,15 @@ pub fn outcome_of(error_code: i64) -> SignInOutcome {
     }
 }
 
-/// Context shared by both parsers: which app ids belong to third parties.
+/// Context of the audit log's logons: which app ids belong to third parties.
 pub struct SignInContext<'a> {
     pub third_party_app_ids: &'a BTreeSet<String>,
     pub lookup: &'a dyn NetworkLookup,
 }
 
-pub fn from_entra(record: &Value, ctx: &SignInContext<'_>) -> Option<SignInEvent> {
+/// An Entra sign-in record. `third_party_app` is left `false`: it is known only once every
+/// sign-in has been read (a rogue app can be known from its sign-ins alone), so the caller sets it.
+pub fn from_entra(record: &Value, lookup: &dyn NetworkLookup) -> Option<SignInEvent> {
     let record_id = text(record, "id")?;
     let time = time(record, &["createdDateTime"])?;
     let user_id = text(record, "userId").unwrap_or_default();
@@ -44,7 +46,7 @@ pub fn from_entra(record: &Value, ctx: &SignInContext<'_>) -> Option<SignInEvent
     let asn = int(record, "autonomousSystemNumber")
         .and_then(|a| u32::try_from(a).ok())
         .filter(|a| *a > 0);
-    let mut network = ctx.lookup.network(ip, asn);
+    let mut network = lookup.network(ip, asn);
     // The sign-in log's own geolocation is what a technician sees next to the record.
     if let Some(country) = text_any(record, &["location.countryOrRegion"]) {
         network.country = Some(country);
@@ -75,7 +77,7 @@ pub fn from_entra(record: &Value, ctx: &SignInContext<'_>) -> Option<SignInEvent
         upn,
         outcome: outcome_of(error_code),
         error_code,
-        third_party_app: ctx.third_party_app_ids.contains(&app_id),
+        third_party_app: false,
         app_id,
         app_name: text(record, "appDisplayName").unwrap_or_default(),
         ip,

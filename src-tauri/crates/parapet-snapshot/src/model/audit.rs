@@ -158,6 +158,63 @@ record! {
             app_id: String = "AppId",
             client_app_id: String = "ClientAppId",
             user_agent: String = "UserAgent",
+            /// Entra logons (`UserLoggedIn`): `Id`, `SessionId`, `OS`, `BrowserType`, ...
+            device_properties: Vec<NameValue> = "DeviceProperties",
+            /// Entra records: who acted and on what, as `{ID, Type}` pairs.
+            actor: Vec<IdentityTypeValue> = "Actor",
+            target: Vec<IdentityTypeValue> = "Target",
+            // The mailbox items and folders below are most of a tenant's audit log (every
+            // `MailItemsAccessed` lists the items read); typed records take a fraction of the
+            // memory of the same objects kept as JSON in `extra`. Single ones are boxed: most
+            // records have none.
+            /// The item acted on (`Send`, `Create`, `Update`, ...).
+            item: Box<ExchangeItem> = "Item",
+            /// The items acted on (`MoveToDeletedItems`, `SoftDelete`, `HardDelete`, ...).
+            affected_items: Vec<ExchangeItem> = "AffectedItems",
+            /// `MailItemsAccessed`: the folders read, each with the items read in it.
+            folders: Vec<ExchangeFolder> = "Folders",
+            folder: Box<ExchangeFolder> = "Folder",
+            dest_folder: Box<ExchangeFolder> = "DestFolder",
+        }
+    }
+}
+
+record! {
+    /// A mailbox item in a Management Activity record (`ExchangeItem` of the schema).
+    pub struct ExchangeItem {
+        required {}
+        optional {
+            id: String = "Id",
+            internet_message_id: String = "InternetMessageId",
+            subject: String = "Subject",
+            size_in_bytes: serde_json::Number = "SizeInBytes",
+            parent_folder: Box<ExchangeFolder> = "ParentFolder",
+        }
+    }
+}
+
+record! {
+    /// A mailbox folder in a Management Activity record (`ExchangeFolder` of the schema).
+    pub struct ExchangeFolder {
+        required {}
+        optional {
+            id: String = "Id",
+            /// e.g. `\Inbox`, `\Sent Items`.
+            path: String = "Path",
+            /// `MailItemsAccessed`: the items read in the folder.
+            folder_items: Vec<ExchangeItem> = "FolderItems",
+        }
+    }
+}
+
+record! {
+    /// An `{ID, Type}` pair of an Entra Management Activity record's `Actor` or `Target`.
+    pub struct IdentityTypeValue {
+        required {}
+        optional {
+            id: String = "ID",
+            /// 0 Claim, 1 Name, 2 Other, 3 PUID, 4 SPN, 5 UPN.
+            id_type: i64 = "Type",
         }
     }
 }

@@ -41,8 +41,9 @@ pub use apps::{
     RedirectUris, RequiredResourceAccess, ResourceAccess, ServicePrincipal, VerifiedPublisher,
 };
 pub use audit::{
-    AppIdentity, AuditActivityInitiator, AuditRecord, AuditUserIdentity, DirectoryAudit, KeyValue,
-    ModifiedProperty, NameValue, TargetResource,
+    AppIdentity, AuditActivityInitiator, AuditRecord, AuditUserIdentity, DirectoryAudit,
+    ExchangeFolder, ExchangeItem, IdentityTypeValue, KeyValue, ModifiedProperty, NameValue,
+    TargetResource,
 };
 pub use devices::Device;
 pub use directory::{

@@ -1,6 +1,6 @@
 use serde_json::{json, Value};
 
-use crate::model::{PasswordCredential, SignInStatus, TransportRule};
+use crate::model::{AuditRecord, PasswordCredential, SignInStatus, TransportRule};
 
 /// Reading then writing gives back exactly the input: absent stays absent, `null` stays `null`,
 /// unknown fields survive.
@@ -16,6 +16,57 @@ fn records_re_emit_exactly_what_they_read() {
         let status: SignInStatus = serde_json::from_value(input.clone()).expect("parse");
         assert_eq!(serde_json::to_value(&status).expect("emit"), input);
     }
+}
+
+/// The mailbox items and folders of audit records (nested, some boxed) re-emit exactly too, and
+/// read into their typed fields.
+#[test]
+fn audit_records_re_emit_their_mailbox_items_exactly() {
+    let base = json!({"CreationTime": "2026-08-24T15:11:55", "Id": "a1", "Operation": "MailItemsAccessed",
+        "RecordType": 50, "UserId": "ann@contoso.com"});
+    let with = |fields: Value| {
+        let mut record = base.clone();
+        record
+            .as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        record
+    };
+    let inputs = [
+        base.clone(),
+        with(
+            json!({"Folders": [{"Id": "f1", "Path": "\\Inbox", "FolderItems": [
+            {"InternetMessageId": "<m1@x>", "SizeInBytes": 1793021},
+            {"InternetMessageId": "<m2@x>", "SizeInBytes": 1.5, "Unknown": [1, null]}]}]}),
+        ),
+        with(
+            json!({"Item": {"Id": "i1", "Subject": null, "ParentFolder": {"Id": "p", "Path": "\\Sent Items"}}}),
+        ),
+        with(json!({"Item": null, "Folder": {"Id": "f"}, "DestFolder": {}, "AffectedItems": []})),
+        with(
+            json!({"Actor": [{"ID": "u1", "Type": 5}, {"ID": "x"}], "Target": null,
+            "DeviceProperties": [{"Name": "Id", "Value": "d1"}]}),
+        ),
+    ];
+    for input in inputs {
+        let record: AuditRecord = serde_json::from_value(input.clone()).expect("parse");
+        assert_eq!(serde_json::to_value(&record).expect("emit"), input);
+    }
+    let record: AuditRecord = serde_json::from_value(with(json!({"Folders": [{"FolderItems": [
+        {"InternetMessageId": "<m1@x>"}]}], "Item": {"ParentFolder": {"Path": "\\Inbox"}}})))
+    .unwrap();
+    let folders = record.folders.as_deref().unwrap();
+    let items = folders[0].folder_items.as_deref().unwrap();
+    assert_eq!(items[0].internet_message_id.as_deref(), Some("<m1@x>"));
+    let parent = record
+        .item
+        .as_ref()
+        .and_then(|item| item.parent_folder.as_ref());
+    assert_eq!(
+        parent.and_then(|folder| folder.path.as_deref()),
+        Some("\\Inbox")
+    );
+    assert!(record.extra.is_empty(), "{:?}", record.extra);
 }
 
 #[test]
