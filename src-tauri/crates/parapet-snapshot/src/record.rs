@@ -200,6 +200,11 @@ impl fmt::Debug for ValueDebug<'_> {
 
 /// Declares a snapshot record: typed `required` and `optional` fields with their JSON names, and
 /// an `extra` map with every other field. See the module docs for why serde is hand-rolled.
+///
+/// An optional `tolerant` block declares optional fields typed for memory rather than for
+/// reasoning (nested detail of large logs): a value that does not fit its type is kept in
+/// `extra` as sent instead of refusing the record, so an unexpected shape from Microsoft never
+/// costs the evidence.
 macro_rules! record {
     (
         $(#[$meta:meta])*
@@ -210,6 +215,9 @@ macro_rules! record {
             optional {
                 $( $(#[$ometa:meta])* $ofield:ident : $oty:ty = $ojson:literal, )*
             }
+            $( tolerant {
+                $( $(#[$tmeta:meta])* $tfield:ident : $tty:ty = $tjson:literal, )*
+            } )?
         }
     ) => {
         $(#[$meta])*
@@ -217,6 +225,7 @@ macro_rules! record {
         pub struct $name {
             $( $(#[$rmeta])* #[doc = concat!("JSON `", $rjson, "` (required).")] pub $rfield: $rty, )*
             $( $(#[$ometa])* #[doc = concat!("JSON `", $ojson, "`.")] pub $ofield: Option<$oty>, )*
+            $( $( $(#[$tmeta])* #[doc = concat!("JSON `", $tjson, "` (kept in `extra` when it does not fit).")] pub $tfield: Option<$tty>, )* )?
             /// Every other field of the record as Microsoft sent it, including explicit `null`s of
             /// the optional fields above, so that serializing the record re-emits all of it.
             pub extra: serde_json::Map<String, serde_json::Value>,
@@ -227,7 +236,7 @@ macro_rules! record {
 
         impl $name {
             /// JSON names of the typed fields.
-            pub const TYPED_FIELDS: &'static [&'static str] = &[$($rjson,)* $($ojson,)*];
+            pub const TYPED_FIELDS: &'static [&'static str] = &[$($rjson,)* $($ojson,)* $( $($tjson,)* )?];
         }
 
         impl ::std::fmt::Debug for $name {
@@ -235,6 +244,7 @@ macro_rules! record {
                 f.debug_struct(stringify!($name))
                     $( .field(stringify!($rfield), &self.$rfield) )*
                     $( .field(stringify!($ofield), &self.$ofield) )*
+                    $( $( .field(stringify!($tfield), &self.$tfield) )* )?
                     .field("extra", &$crate::record::ExtraDebug(&self.extra))
                     .field("spellings", &self.spellings)
                     .finish()
@@ -252,6 +262,7 @@ macro_rules! record {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
                         $( let mut $rfield: Option<$rty> = None; )*
                         $( let mut $ofield: Option<$oty> = None; )*
+                        $( $( let mut $tfield: Option<$tty> = None; )* )?
                         let mut extra = ::serde_json::Map::new();
                         let mut spellings = $crate::record::Spellings::default();
                         while let Some(key) = map.next_key::<String>()? {
@@ -276,6 +287,23 @@ macro_rules! record {
                                         }
                                     }
                                 } )*
+                                $( $( $tjson => {
+                                    let value = map.next_value::<::serde_json::Value>()?;
+                                    let typed = <Option<$crate::record::FieldIn<$tty>> as ::serde::Deserialize>::deserialize(&value);
+                                    match typed {
+                                        Ok(Some(typed)) => {
+                                            $tfield = Some(typed.0);
+                                            spellings.set($tjson, typed.1);
+                                            extra.remove($tjson);
+                                        }
+                                        // `null`, or a shape the type does not know: kept as sent.
+                                        Ok(None) | Err(_) => {
+                                            $tfield = None;
+                                            spellings.set($tjson, None);
+                                            extra.insert(key, value);
+                                        }
+                                    }
+                                } )* )?
                                 _ => {
                                     let value = map.next_value::<::serde_json::Value>()?;
                                     extra.insert(key, value);
@@ -285,6 +313,7 @@ macro_rules! record {
                         Ok($name {
                             $( $rfield: $rfield.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field($rjson))?, )*
                             $( $ofield, )*
+                            $( $( $tfield, )* )?
                             extra,
                             spellings,
                         })
@@ -302,11 +331,15 @@ macro_rules! record {
                 $( if let Some(value) = &self.$ofield {
                     $crate::record::serialize_typed(&mut map, $ojson, value, &self.spellings)?;
                 } )*
+                $( $( if let Some(value) = &self.$tfield {
+                    $crate::record::serialize_typed(&mut map, $tjson, value, &self.spellings)?;
+                } )* )?
                 for (key, value) in &self.extra {
                     // A typed value wins over a stale entry of the same name in `extra`.
                     let shadowed = match key.as_str() {
                         $( $rjson => true, )*
                         $( $ojson => self.$ofield.is_some(), )*
+                        $( $( $tjson => self.$tfield.is_some(), )* )?
                         _ => false,
                     };
                     if !shadowed {

@@ -158,6 +158,8 @@ record! {
             app_id: String = "AppId",
             client_app_id: String = "ClientAppId",
             user_agent: String = "UserAgent",
+        }
+        tolerant {
             /// Entra logons (`UserLoggedIn`): `Id`, `SessionId`, `OS`, `BrowserType`, ...
             device_properties: Vec<NameValue> = "DeviceProperties",
             /// Entra records: who acted and on what, as `{ID, Type}` pairs.

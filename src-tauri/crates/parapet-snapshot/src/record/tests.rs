@@ -196,3 +196,22 @@ fn powershell_dates_read_as_times_and_re_emit_verbatim() {
     );
     assert_eq!(serde_json::to_value(&connector).unwrap(), input);
 }
+
+/// Nested audit detail Microsoft sends in a shape the types do not know is kept as sent, and
+/// the record is still read: an unexpected shape never costs the evidence.
+#[test]
+fn audit_detail_of_an_unexpected_shape_is_kept_not_refused() {
+    let input = json!({"CreationTime": "2026-08-24T15:11:55", "Id": "a2", "Operation": "MailItemsAccessed",
+        "RecordType": 50, "UserId": "ann@contoso.com",
+        "Folders": "not a list", "Actor": [{"ID": 5, "Type": "User"}],
+        "Item": {"SizeInBytes": "large"}, "DeviceProperties": [{"Name": "Id", "Value": "d1"}]});
+    let record: AuditRecord = serde_json::from_value(input.clone()).expect("still read");
+    assert!(record.folders.is_none() && record.actor.is_none() && record.item.is_none());
+    assert_eq!(record.extra["Folders"], "not a list");
+    assert_eq!(record.extra["Actor"][0]["Type"], "User");
+    assert!(
+        record.device_properties.is_some(),
+        "what fits is still typed"
+    );
+    assert_eq!(serde_json::to_value(&record).expect("emit"), input);
+}
