@@ -1,5 +1,16 @@
 use crate::{SecretsError, Sensitive};
 
+/// One keyring call at a time in this process. The Secret Service answers concurrent calls of
+/// one client unreliably (CI saw "no result found" for a value just written by another
+/// thread), and the OS keyring is a process-wide resource anyway; the calls are short.
+static ONE_CALL_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    ONE_CALL_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Where one secret lives in the keyring: a service namespace plus an account name.
 ///
 /// Names are not secret (e.g. `tenant:<id>:client-secret`); only the stored value is.
@@ -40,6 +51,7 @@ impl Keyring {
 
     /// Stores or replaces a secret.
     pub fn set(&self, key: &SecretKey, value: &Sensitive<String>) -> Result<(), SecretsError> {
+        let _one = exclusive();
         self.entry(key)?
             .set_password(value.expose())
             .map_err(|e| map_error(key, e))
@@ -47,6 +59,7 @@ impl Keyring {
 
     /// Returns a secret, or `None` when no such entry exists.
     pub fn get(&self, key: &SecretKey) -> Result<Option<Sensitive<String>>, SecretsError> {
+        let _one = exclusive();
         match self.entry(key)?.get_password() {
             Ok(value) => Ok(Some(Sensitive::new(value))),
             Err(keyring::Error::NoEntry) => Ok(None),
@@ -56,6 +69,7 @@ impl Keyring {
 
     /// Removes a secret; removing a missing one is not an error.
     pub fn delete(&self, key: &SecretKey) -> Result<(), SecretsError> {
+        let _one = exclusive();
         match self.entry(key)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_error(key, e)),
