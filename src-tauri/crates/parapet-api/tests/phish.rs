@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use parapet_api::dto::{CopyMatch, MessageRef, PhishScope, StepRequest};
 use parapet_api::ErrorCode;
 use serde_json::{json, Value};
-use support::{keyring_available, signed_in_to_all};
+use support::{aitm_tenant, keyring_available, signed_in_to_all};
 
 fn folders_of(messages: &[Value], internet_message_id: &str) -> Vec<String> {
     messages
@@ -50,10 +50,7 @@ async fn the_phish_is_found_and_retracted_in_every_tenant() {
         return;
     }
     let now = Utc::now();
-    let mut home =
-        parapet_tenantgen::TenantSpec::new(7, "Phish Home", "phishhome.example", 10, 30, now);
-    home.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
-    let home = parapet_tenantgen::generate(&home).unwrap();
+    let home = aitm_tenant(7, "Phish Home", "phishhome.example");
     let other =
         parapet_tenantgen::TenantSpec::new(8, "Phish Other", "phishother.example", 10, 30, now);
     let mut other = parapet_tenantgen::generate(&other).unwrap();

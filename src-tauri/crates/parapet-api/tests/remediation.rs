@@ -5,23 +5,14 @@ mod support;
 
 use parapet_api::dto::{ArtifactRemoval, ArtifactStep, RemovalChoice, StepRequest};
 use parapet_api::ErrorCode;
-use support::{keyring_available, signed_in};
+use support::{aitm_tenant, keyring_available, onboard_and_scan, signed_in};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn steps_one_to_six_change_the_tenant_and_are_logged() {
     if !keyring_available() {
         return;
     }
-    let mut spec = parapet_tenantgen::TenantSpec::new(
-        5,
-        "Api Step Test",
-        "apisteptest.example",
-        10,
-        30,
-        chrono::Utc::now(),
-    );
-    spec.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
-    let generated = parapet_tenantgen::generate(&spec).unwrap();
+    let generated = aitm_tenant(5, "Api Step Test", "apisteptest.example");
     let victim = generated.truth.compromised[0].user_principal_name.clone();
     let tenant_id = generated.snapshot.tenant.id.clone();
     let dirs = tempfile::tempdir().unwrap();
@@ -180,16 +171,7 @@ async fn step_3_deletes_one_rule_and_disables_another_as_the_technician_chose() 
     if !keyring_available() {
         return;
     }
-    let mut spec = parapet_tenantgen::TenantSpec::new(
-        7,
-        "Api Choice Test",
-        "apichoicetest.example",
-        10,
-        30,
-        chrono::Utc::now(),
-    );
-    spec.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
-    let mut generated = parapet_tenantgen::generate(&spec).unwrap();
+    let mut generated = aitm_tenant(7, "Api Choice Test", "apichoicetest.example");
     let victim = generated.truth.compromised[0].user_principal_name.clone();
     let victim_id = generated
         .snapshot
@@ -222,17 +204,7 @@ async fn step_3_deletes_one_rule_and_disables_another_as_the_technician_chose() 
     let dir = tempfile::tempdir().unwrap();
     let (context, simulator) = signed_in(generated.snapshot, dir.path()).await;
     let control = simulator.control();
-    parapet_api::onboarding::onboard(&context, &tenant_id)
-        .await
-        .unwrap();
-    parapet_api::live_scan::scan_tenant(&context, &tenant_id, &|_| {})
-        .await
-        .unwrap();
-    let incident = parapet_api::incidents::list(&context, Some(&tenant_id))
-        .unwrap()
-        .into_iter()
-        .find(|i| i.user_principal_name == victim)
-        .expect("an incident for the victim");
+    let incident = onboard_and_scan(&context, &tenant_id, &victim).await;
     parapet_api::incidents::publish(&context, &incident.id).unwrap();
 
     let state = parapet_api::remediation::state(&context, &incident.id)

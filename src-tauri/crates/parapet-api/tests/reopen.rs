@@ -5,7 +5,7 @@ mod support;
 
 use parapet_api::dto::{RemediationState, StepRequest};
 use parapet_api::AppContext;
-use support::{keyring_available, signed_in};
+use support::{aitm_tenant, keyring_available, onboard_and_scan, signed_in};
 
 fn step(n: u8) -> StepRequest {
     StepRequest {
@@ -48,32 +48,15 @@ async fn an_attacker_who_returns_reopens_the_incident_and_step_1_acts_again() {
     if !keyring_available() {
         return;
     }
-    let mut spec = parapet_tenantgen::TenantSpec::new(
-        7,
-        "Reopen Test",
-        "reopentest.example",
-        10,
-        30,
-        chrono::Utc::now(),
-    );
-    spec.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
-    let generated = parapet_tenantgen::generate(&spec).unwrap();
+    let generated = aitm_tenant(7, "Reopen Test", "reopentest.example");
     let victim = generated.truth.compromised[0].user_principal_name.clone();
     let tenant_id = generated.snapshot.tenant.id.clone();
     let sign_ins = generated.snapshot.sign_ins.clone();
     let dir = tempfile::tempdir().unwrap();
     let (context, simulator) = signed_in(generated.snapshot, dir.path()).await;
     let control = simulator.control();
-    parapet_api::onboarding::onboard(&context, &tenant_id)
-        .await
-        .unwrap();
+    let incident = onboard_and_scan(&context, &tenant_id, &victim).await;
     let scan = || parapet_api::live_scan::scan_tenant(&context, &tenant_id, &|_| {});
-    scan().await.unwrap();
-    let incident = parapet_api::incidents::list(&context, Some(&tenant_id))
-        .unwrap()
-        .into_iter()
-        .find(|i| i.user_principal_name == victim)
-        .expect("an incident for the victim");
     let id = incident.id.clone();
     let published = parapet_api::incidents::publish(&context, &id).unwrap();
     let widest = published
@@ -281,32 +264,14 @@ async fn persistence_left_behind_reopens_the_incident_once() {
     if !keyring_available() {
         return;
     }
-    let mut spec = parapet_tenantgen::TenantSpec::new(
-        8,
-        "Leftover Test",
-        "leftovertest.example",
-        10,
-        30,
-        chrono::Utc::now(),
-    );
-    spec.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
-    let generated = parapet_tenantgen::generate(&spec).unwrap();
+    let generated = aitm_tenant(8, "Leftover Test", "leftovertest.example");
     let victim = generated.truth.compromised[0].user_principal_name.clone();
     let tenant_id = generated.snapshot.tenant.id.clone();
     let dir = tempfile::tempdir().unwrap();
     let (context, simulator) = signed_in(generated.snapshot, dir.path()).await;
     let control = simulator.control();
-    parapet_api::onboarding::onboard(&context, &tenant_id)
-        .await
-        .unwrap();
+    let id = onboard_and_scan(&context, &tenant_id, &victim).await.id;
     let scan = || parapet_api::live_scan::scan_tenant(&context, &tenant_id, &|_| {});
-    scan().await.unwrap();
-    let id = parapet_api::incidents::list(&context, Some(&tenant_id))
-        .unwrap()
-        .into_iter()
-        .find(|i| i.user_principal_name == victim)
-        .expect("an incident for the victim")
-        .id;
     let found = parapet_api::incidents::publish(&context, &id).unwrap();
     assert!(
         !found.persistence.is_empty(),

@@ -6,7 +6,7 @@
 mod support;
 
 use parapet_api::dto::StepRequest;
-use support::{keyring_available, signed_in};
+use support::{aitm_tenant, keyring_available, onboard_and_scan, signed_in};
 
 fn policies(control: &parapet_simulator::SimControl, tenant: &str) -> u64 {
     let state = control.state();
@@ -25,16 +25,7 @@ async fn a_synced_account_is_blocked_by_policy_and_reset_with_writeback() {
     if !keyring_available() {
         return;
     }
-    let mut spec = parapet_tenantgen::TenantSpec::new(
-        21,
-        "Synced Test",
-        "syncedtest.example",
-        10,
-        30,
-        chrono::Utc::now(),
-    );
-    spec.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
-    let mut generated = parapet_tenantgen::generate(&spec).unwrap();
+    let mut generated = aitm_tenant(21, "Synced Test", "syncedtest.example");
     let victim = generated.truth.compromised[0].user_principal_name.clone();
     let user = generated
         .snapshot
@@ -51,17 +42,7 @@ async fn a_synced_account_is_blocked_by_policy_and_reset_with_writeback() {
     let dirs = tempfile::tempdir().unwrap();
     let (context, simulator) = signed_in(generated.snapshot, dirs.path()).await;
     let control = simulator.control();
-    parapet_api::onboarding::onboard(&context, &tenant_id)
-        .await
-        .unwrap();
-    parapet_api::live_scan::scan_tenant(&context, &tenant_id, &|_| {})
-        .await
-        .unwrap();
-    let incident = parapet_api::incidents::list(&context, Some(&tenant_id))
-        .unwrap()
-        .into_iter()
-        .find(|i| i.user_principal_name == victim)
-        .expect("an incident for the victim");
+    let incident = onboard_and_scan(&context, &tenant_id, &victim).await;
     parapet_api::incidents::publish(&context, &incident.id).unwrap();
     let run = |n: u8| {
         let context = &context;

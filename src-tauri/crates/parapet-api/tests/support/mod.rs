@@ -50,3 +50,33 @@ pub async fn signed_in_to_all(
     parapet_api::partner::sign_in(&context).await.unwrap();
     (context, simulator)
 }
+
+/// A small tenant (10 users, the 30 days up to now) whose one attack is AiTM phishing that
+/// leaves an inbox rule: the incident most remediation tests work.
+#[allow(dead_code)] // not every test binary uses every helper
+pub fn aitm_tenant(seed: u64, name: &str, domain: &str) -> parapet_tenantgen::Generated {
+    let mut spec =
+        parapet_tenantgen::TenantSpec::new(seed, name, domain, 10, 30, chrono::Utc::now());
+    spec.attacks = vec![parapet_tenantgen::AttackFamily::AitmInboxRulePhish];
+    parapet_tenantgen::generate(&spec).unwrap()
+}
+
+/// Onboards `tenant_id`, scans it live, and returns `victim`'s incident.
+#[allow(dead_code)]
+pub async fn onboard_and_scan(
+    context: &AppContext,
+    tenant_id: &str,
+    victim: &str,
+) -> parapet_api::dto::IncidentSummary {
+    parapet_api::onboarding::onboard(context, tenant_id)
+        .await
+        .unwrap();
+    parapet_api::live_scan::scan_tenant(context, tenant_id, &|_| {})
+        .await
+        .unwrap();
+    parapet_api::incidents::list(context, Some(tenant_id))
+        .unwrap()
+        .into_iter()
+        .find(|i| i.user_principal_name == victim)
+        .expect("an incident for the victim")
+}
