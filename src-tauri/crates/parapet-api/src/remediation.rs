@@ -102,8 +102,7 @@ pub async fn run_step(
             new_password: None,
         });
     }
-    let mut planned =
-        parapet_remediate::plan(step, &target, &options, &log).map_err(remediate_error)?;
+    let mut planned = parapet_remediate::plan(step, &target, &options, &log)?;
     if !request.items.is_empty() {
         planned.retain(|action| request.items.contains(&action.key));
     }
@@ -129,8 +128,7 @@ pub async fn run_step(
         &mut sink,
         &run,
     )
-    .await
-    .map_err(remediate_error)?;
+    .await?;
     if step == Step::MarkRemediated && outcome.without_failures() && !request.dry_run {
         context
             .store()
@@ -397,10 +395,6 @@ fn action_view(record: &LogRecord) -> ActionView {
                 .map_or("started".to_string(), |o| outcome_text(o).0.to_string())
         },
     }
-}
-
-pub(crate) fn remediate_error(error: parapet_remediate::RemediateError) -> ApiError {
-    ApiError::from(error)
 }
 
 /// The phish step 2 retracts: the technician's tag, else the one the evidence shows.
