@@ -9,14 +9,16 @@
 //! so the reported peak memory (`VmHWM`) is the collector's alone; otherwise it includes the
 //! simulator's copy of the tenant.
 
+#[path = "bench_tenant/mod.rs"]
+mod bench_tenant;
+
 use std::sync::Mutex;
 use std::time::Instant;
 
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use parapet_collect::{collect, CollectOptions};
 use parapet_graph::{ClientConfig, Credentials, Endpoints, GraphClient, TenantId};
 use parapet_secrets::Sensitive;
-use parapet_simulator::{RetentionMode, SimConfig, ThrottleMode};
 use parapet_snapshot::Snapshot;
 use parapet_store::{
     EntraLicence, EvidenceKind, EvidenceRecord, StateRecord, Store, TenantFacts, TenantFlags,
@@ -145,40 +147,6 @@ fn peak_memory() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn generate(users: usize, days: u32) -> Snapshot {
-    let end = Utc.with_ymd_and_hms(2026, 11, 20, 17, 0, 0).unwrap();
-    let spec = parapet_tenantgen::TenantSpec::new(
-        42,
-        "Northwind Traders",
-        "northwindtraders.com",
-        users,
-        days,
-        end,
-    )
-    .with_everything();
-    parapet_tenantgen::generate(&spec)
-        .expect("tenant generates")
-        .snapshot
-}
-
-/// A consented simulator serving `snapshot`: base URLs, app id and secret.
-async fn serve(snapshot: Snapshot) -> (parapet_simulator::RunningSimulator, String, String) {
-    let tenant = snapshot.tenant.id.clone();
-    let sim = parapet_simulator::start(SimConfig {
-        snapshots: vec![snapshot],
-        consented: true,
-        throttle: ThrottleMode::Off,
-        retention: RetentionMode::All,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator starts");
-    sim.control().set_background_activity(false);
-    let (client_id, secret) = sim.control().register_partner_app("Parapet bench");
-    sim.control().set_consent(&tenant, true).expect("consent");
-    (sim, client_id, secret)
-}
-
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -187,14 +155,14 @@ async fn main() {
     let days = numbers.get(1).map_or(180, |n| *n as u32);
     if args.first().map(String::as_str) == Some("serve") {
         // Child mode: serve the tenant, describe it on stdout, run until killed.
-        let snapshot = generate(users, days);
+        let snapshot = bench_tenant::generate(users, days);
         let direct = parapet_detect::scan(
             &snapshot,
             parapet_ipintel::IpIntel::embedded(),
             snapshot.tenant.snapshot_time,
         );
         let tenant = serde_json::to_string(&snapshot.tenant).expect("tenant json");
-        let (sim, client_id, secret) = serve(snapshot).await;
+        let (sim, client_id, secret) = bench_tenant::serve(snapshot).await;
         let b = sim.base_urls();
         println!("{}\n{}\n{}\n{}", b.login, b.graph, b.exchange, b.management);
         println!(
@@ -211,7 +179,7 @@ async fn main() {
         return;
     }
     let started = Instant::now();
-    let snapshot = generate(users, days);
+    let snapshot = bench_tenant::generate(users, days);
     println!(
         "generated {users} users x {days} days: {} records in {:.1} s",
         snapshot.record_count().total(),
@@ -221,7 +189,7 @@ async fn main() {
     ingest(&snapshot);
 
     let tenant = snapshot.tenant.id.clone();
-    let (sim, client_id, secret) = serve(snapshot.clone()).await;
+    let (sim, client_id, secret) = bench_tenant::serve(snapshot.clone()).await;
     let b = sim.base_urls();
     let graph = GraphClient::new(
         Endpoints::new(&b.login, &b.graph, &b.exchange, &b.management).expect("endpoints"),

@@ -10,9 +10,12 @@
 //! query walked concurrently with the sign-in walk. Each line gives records, requests, seconds
 //! and the slowest page, so a cost that grows with the tenant rather than the page shows.
 
+#[path = "bench_tenant/mod.rs"]
+mod bench_tenant;
+
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use parapet_graph::graph::query::{segment, ODataQuery};
 use parapet_graph::graph::{AuditLogQueryRequest, SignInEventType};
 use parapet_graph::management::ContentType;
@@ -22,7 +25,6 @@ use parapet_graph::{
     TenantId,
 };
 use parapet_secrets::Sensitive;
-use parapet_simulator::{RetentionMode, SimConfig, ThrottleMode};
 
 /// Records, pages, total time and the slowest page of one walk.
 #[derive(Default)]
@@ -66,22 +68,6 @@ async fn walk<T: serde::de::DeserializeOwned>(mut pager: Pager<T>) -> Result<Wal
     }
     out.took = started.elapsed();
     Ok(out)
-}
-
-fn generate(users: usize, days: u32) -> parapet_snapshot::Snapshot {
-    let end = Utc.with_ymd_and_hms(2026, 11, 20, 17, 0, 0).unwrap();
-    let spec = parapet_tenantgen::TenantSpec::new(
-        42,
-        "Northwind Traders",
-        "northwindtraders.com",
-        users,
-        days,
-        end,
-    )
-    .with_everything();
-    parapet_tenantgen::generate(&spec)
-        .expect("tenant generates")
-        .snapshot
 }
 
 async fn audit_query(
@@ -154,7 +140,7 @@ async fn main() -> Result<(), GraphError> {
     let users = numbers.first().map_or(1000, |n| *n as usize);
     let days = numbers.get(1).map_or(180, |n| *n as u32);
     let started = Instant::now();
-    let snapshot = generate(users, days);
+    let snapshot = bench_tenant::generate(users, days);
     let counts = (
         snapshot.audit_records.len(),
         snapshot.sign_ins.len(),
@@ -168,18 +154,7 @@ async fn main() -> Result<(), GraphError> {
         counts.2
     );
     let tenant = snapshot.tenant.id.clone();
-    let sim = parapet_simulator::start(SimConfig {
-        snapshots: vec![snapshot],
-        consented: true,
-        throttle: ThrottleMode::Off,
-        retention: RetentionMode::All,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator starts");
-    sim.control().set_background_activity(false);
-    let (client_id, secret) = sim.control().register_partner_app("Parapet bench");
-    sim.control().set_consent(&tenant, true).expect("consent");
+    let (sim, client_id, secret) = bench_tenant::serve(snapshot).await;
     let b = sim.base_urls();
     let graph = GraphClient::new(
         Endpoints::new(&b.login, &b.graph, &b.exchange, &b.management).expect("endpoints"),
